@@ -1,0 +1,13 @@
+#include "spec/parse_spec.h"
+#include "spec/validate_spec.h"
+#include "verbs.h"
+
+namespace convc {
+
+ModuleSpec load_spec(const std::string &path) {
+    ModuleSpec module = parse_spec_file(path);
+    validate_spec(module);
+    return module;
+}
+
+}  // namespace convc

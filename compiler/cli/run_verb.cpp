@@ -1,0 +1,98 @@
+// convc run SPEC --layer L ...: runs one layer, compiled for this machine, on .npy arrays.
+#include <iostream>
+#include <memory>
+
+#include "io/npy.h"
+#include "jit/jit_layer.h"
+#include "spec/did_you_mean.h"
+#include "spec/spec_error.h"
+#include "target/target_name.h"
+#include "verbs.h"
+
+namespace convc {
+
+namespace {
+
+struct RunOptions {
+    std::string spec;
+    std::string layer;
+    std::string input;
+    std::string weight;
+    std::string bias;
+    std::string output;
+    std::string target = "host";
+};
+
+const Layer &find_layer(const ModuleSpec &module, const std::string &name) {
+    std::vector<std::string> names;
+    for (const Layer &layer : module.layers) {
+        if (layer.name == name) {
+            return layer;
+        }
+        names.push_back(layer.name);
+    }
+    throw SpecError({"", 0, 0}, "--layer", "no layer '" + name + "' in module " + module.name + did_you_mean(name, names));
+}
+
+// JIT code runs here, so the target must be one this CPU executes.
+Halide::Target runnable_target(const std::string &name) {
+    Halide::Target target = resolve_target(name);
+    Halide::Target host = Halide::get_host_target();
+    bool same_machine = target.arch == host.arch && target.bits == host.bits && target.os == host.os;
+    for (auto feature : {Halide::Target::SSE41, Halide::Target::AVX, Halide::Target::AVX2, Halide::Target::FMA,
+                         Halide::Target::F16C, Halide::Target::AVX512, Halide::Target::AVX512_Skylake,
+                         Halide::Target::AVX512_Cannonlake, Halide::Target::AVX512_SapphireRapids}) {
+        same_machine = same_machine && (!target.has_feature(feature) || host.has_feature(feature));
+    }
+    if (!same_machine || target.has_gpu_feature()) {
+        throw SpecError({"", 0, 0}, "--target",
+                        "'" + name + "' does not run on this machine (" + host.to_string() + "); use `convc generate`");
+    }
+    return target;
+}
+
+int run(const RunOptions &options) {
+    ModuleSpec module = load_spec(options.spec);
+    const Layer &layer = find_layer(module, options.layer);
+    Halide::Target target = runnable_target(options.target);
+    NpyArray input = read_npy(options.input);
+    NpyArray weight = read_npy(options.weight);
+    std::optional<NpyArray> bias;
+    if (!options.bias.empty()) {
+        bias = read_npy(options.bias);
+    }
+    TensorRef in{input.data.data(), input.shape}, w{weight.data.data(), weight.shape};
+    std::optional<TensorRef> b;
+    if (bias) {
+        b = TensorRef{bias->data.data(), bias->shape};
+    }
+    check_call_shapes(layer, in, w, b);
+
+    JitLayer kernel(layer, target);
+    Shape4 out_shape = kernel.output_shape_for(input.shape);
+    std::vector<float> output(out_shape[0] * out_shape[1] * out_shape[2] * out_shape[3]);
+    kernel.run(in, w, b, output.data());
+    write_npy(options.output, {out_shape.begin(), out_shape.end()}, output.data());
+    std::cout << "convc: " << module.name << "." << layer.name << " " << shape_to_string({input.shape[0], input.shape[1], input.shape[2], input.shape[3]})
+              << " -> " << shape_to_string(out_shape) << " (" << kernel.schedule() << ") -> " << options.output
+              << "\n";
+    return 0;
+}
+
+}  // namespace
+
+void add_run_verb(CLI::App &app, VerbAction &action) {
+    auto options = std::make_shared<RunOptions>();
+    CLI::App *verb = app.add_subcommand("run", "Run one layer, compiled for this machine, on .npy arrays");
+    verb->add_option("spec", options->spec, "The YAML spec file")->required();
+    verb->add_option("--layer,-l", options->layer, "Name of the layer to run")->required();
+    verb->add_option("--input,-i", options->input, "Input array [N, C, H, W] (.npy, float32)")->required();
+    verb->add_option("--weight,-w", options->weight, "Weight array [K, C/groups, kh, kw] (.npy, float32)")->required();
+    verb->add_option("--bias,-b", options->bias, "Bias array [K] (.npy, float32); required when the layer has bias");
+    verb->add_option("--output,-o", options->output, "Where to write the output array (.npy)")->required();
+    verb->add_option("--target,-t", options->target, "Halide target string this machine runs, or host")
+        ->capture_default_str();
+    verb->callback([&action, options] { action = [options] { return run(*options); }; });
+}
+
+}  // namespace convc

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "spec/layer.h"
+
+namespace convc {
+
+// Each verb registers its subcommand and options; when the user picks it, `action` is
+// set to the code that runs it and returns the exit status.
+using VerbAction = std::function<int()>;
+
+void add_check_verb(CLI::App &app, VerbAction &action);
+void add_generate_verb(CLI::App &app, VerbAction &action);
+void add_run_verb(CLI::App &app, VerbAction &action);
+
+// Parses and validates a spec file: the first step of every verb.
+ModuleSpec load_spec(const std::string &path);
+
+}  // namespace convc

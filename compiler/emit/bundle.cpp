@@ -1,0 +1,54 @@
+#include "emit/bundle.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "emit/cmake_package.h"
+#include "emit/kernel_library.h"
+#include "emit/wrapper_source.h"
+#include "io/atomic_file.h"
+#include "spec/spec_error.h"
+
+namespace convc {
+
+namespace {
+
+std::string read_text(const std::string &path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw std::runtime_error("cannot read " + path);
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+void write_text(const StagedDirectory &dir, const std::string &name, const std::string &text) {
+    std::ofstream out(dir.path_of(name), std::ios::binary);
+    out << text;
+    if (!out) {
+        throw SpecError({dir.path_of(name), 0, 0}, "", "cannot write the file");
+    }
+}
+
+}  // namespace
+
+BundleReport write_bundle(const ModuleSpec &module, const Halide::Target &target, const std::string &spec_name,
+                          const std::string &out_dir) {
+    StagedDirectory dir(out_dir);
+    BundleReport report;
+    const std::string &m = module.name;
+    std::string origin = "spec " + spec_name + ", target " + target.to_string();
+
+    report.schedules =
+        compile_kernel_library(module, target, dir.path_of("lib" + m + ".a"), dir.path_of(m + "_kernels.h"));
+    write_text(dir, m + ".h", wrapper_header(module, origin));
+    write_text(dir, m + ".cpp", wrapper_source(module, origin));
+    write_text(dir, "HalideRuntime.h", read_text(std::string(CONVC_HALIDE_INCLUDE_DIR) + "/HalideRuntime.h"));
+    write_text(dir, m + "Config.cmake", cmake_package_config(module));
+    report.files = {"lib" + m + ".a", m + "_kernels.h", m + ".h", m + ".cpp", "HalideRuntime.h", m + "Config.cmake"};
+    dir.commit();
+    return report;
+}
+
+}  // namespace convc

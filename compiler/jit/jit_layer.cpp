@@ -1,0 +1,86 @@
+#include "jit/jit_layer.h"
+
+#include "spec/spec_error.h"
+
+namespace convc {
+
+namespace {
+
+std::string dims_to_string(const std::vector<int64_t> &shape) {
+    std::string text = "[";
+    for (size_t i = 0; i < shape.size(); i++) {
+        text += (i ? ", " : "") + std::to_string(shape[i]);
+    }
+    return text + "]";
+}
+
+Shape4 as_shape4(const std::string &layer, const std::vector<int64_t> &shape) {
+    if (shape.size() != 4) {
+        throw SpecError("layer '" + layer + "': the input must be 4-D [N, C, H, W], got " + dims_to_string(shape));
+    }
+    return {shape[0], shape[1], shape[2], shape[3]};
+}
+
+// A Halide view of NCHW data: Halide lists dimensions innermost first.
+Halide::Buffer<float> halide_view(const float *data, const std::vector<int64_t> &shape) {
+    std::vector<int> extents(shape.rbegin(), shape.rend());
+    return Halide::Buffer<float>(const_cast<float *>(data), extents);
+}
+
+}  // namespace
+
+void check_call_shapes(const Layer &layer, const TensorRef &input, const TensorRef &weight,
+                       const std::optional<TensorRef> &bias) {
+    Shape4 in = as_shape4(layer.name, input.shape);
+    if (layer.input_shape && in != *layer.input_shape) {
+        throw SpecError("layer '" + layer.name + "': the input is " + shape_to_string(in) +
+                        " but the spec fixes input_shape " + shape_to_string(*layer.input_shape));
+    }
+    std::string problem = input_shape_problem(layer, in);
+    if (!problem.empty()) {
+        throw SpecError("layer '" + layer.name + "': " + problem);
+    }
+    Shape4 w = weight_shape(layer);
+    if (weight.shape != std::vector<int64_t>(w.begin(), w.end())) {
+        throw SpecError("layer '" + layer.name + "': the weight must be " + shape_to_string(w) + ", got " +
+                        dims_to_string(weight.shape));
+    }
+    if (layer.bias && !bias) {
+        throw SpecError("layer '" + layer.name + "': the layer has a bias (bias: true) but none was given");
+    }
+    if (!layer.bias && bias) {
+        throw SpecError("layer '" + layer.name + "': the layer has no bias (bias: false) but one was given");
+    }
+    if (bias && bias->shape != std::vector<int64_t>{layer.out_channels}) {
+        throw SpecError("layer '" + layer.name + "': the bias must be [" + std::to_string(layer.out_channels) +
+                        "], got " + dims_to_string(bias->shape));
+    }
+}
+
+JitLayer::JitLayer(const Layer &layer, const Halide::Target &target)
+    : layer_(layer), pipeline_(build_layer_pipeline(layer, target)) {
+    pipeline_.pipeline.compile_jit(target);
+}
+
+Shape4 JitLayer::output_shape_for(const std::vector<int64_t> &input_shape) const {
+    return output_shape(layer_, as_shape4(layer_.name, input_shape));
+}
+
+void JitLayer::run(const TensorRef &input, const TensorRef &weight, const std::optional<TensorRef> &bias,
+                   float *output) {
+    check_call_shapes(layer_, input, weight, bias);
+    Shape4 out = output_shape_for(input.shape);
+    if (out[0] == 0) {
+        return;  // an empty batch has nothing to compute
+    }
+    LoweredConv &lc = pipeline_.conv;
+    lc.input.set(halide_view(input.data, input.shape));
+    lc.weight.set(halide_view(weight.data, weight.shape));
+    if (bias) {
+        lc.bias.set(halide_view(bias->data, bias->shape));
+    }
+    Halide::Buffer<float> result = halide_view(output, {out[0], out[1], out[2], out[3]});
+    pipeline_.pipeline.realize(result);
+}
+
+}  // namespace convc

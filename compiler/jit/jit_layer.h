@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "Halide.h"
+
+#include "pipeline/layer_pipeline.h"
+#include "spec/layer.h"
+#include "spec/layer_geometry.h"
+
+namespace convc {
+
+// Read-only float32 data in PyTorch's shape (NCHW, or [K] for a bias).
+struct TensorRef {
+    const float *data = nullptr;
+    std::vector<int64_t> shape;
+};
+
+// A layer JIT-compiled for this machine with exactly the pipeline and schedule that
+// `convc generate` emits.
+class JitLayer {
+public:
+    JitLayer(const Layer &layer, const Halide::Target &target);
+
+    // Checks every shape against the layer (SpecError on a mismatch), then runs.
+    // `output` must hold output_shape(layer, input.shape) floats.
+    void run(const TensorRef &input, const TensorRef &weight, const std::optional<TensorRef> &bias, float *output);
+
+    const std::string &schedule() const { return pipeline_.schedule; }
+    Shape4 output_shape_for(const std::vector<int64_t> &input_shape) const;
+
+private:
+    Layer layer_;
+    LayerPipeline pipeline_;
+};
+
+// Every problem with a call's tensors, as PyTorch would name it; throws SpecError.
+void check_call_shapes(const Layer &layer, const TensorRef &input, const TensorRef &weight,
+                       const std::optional<TensorRef> &bias);
+
+}  // namespace convc

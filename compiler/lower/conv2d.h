@@ -1,0 +1,30 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "Halide.h"
+
+#include "spec/layer.h"
+
+namespace convc {
+
+// The Halide algorithm of one conv2d layer, with no schedule. Dimensions are Halide's
+// order, innermost first: input (x, y, c, n) = NCHW reversed, weight (kx, ky, c, k) =
+// [K, C/groups, kh, kw] reversed, bias (k), output (x, y, k, n).
+struct LoweredConv {
+    Halide::ImageParam input;
+    Halide::ImageParam weight;
+    Halide::ImageParam bias;  // defined only when the layer has a bias
+    Halide::Func padded;      // input under the padding mode (reads are clamped even without padding)
+    Halide::Func conv;        // bias (or 0) then += over `r`: the reduction to tile and vectorize
+    Halide::Func output;      // the pipeline's output, a copy of conv for the schedule to tile
+    Halide::RDom r;           // r.x: kernel x, r.y: kernel y, r.z: input channel within the group
+    Halide::Var x{"x"}, y{"y"}, k{"k"}, n{"n"};
+
+    std::vector<Halide::Argument> arguments() const;
+};
+
+LoweredConv lower_conv2d(const Layer &layer);
+
+}  // namespace convc

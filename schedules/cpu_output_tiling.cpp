@@ -1,0 +1,40 @@
+#include "schedules/cpu_output_tiling.h"
+
+namespace convc {
+
+using namespace Halide;
+
+namespace {
+
+void schedule_tile_loops(Stage stage, LoweredConv &lc, const CpuOutputTiles &t, int tile_x, int tile_k,
+                         int vector_lanes, TailStrategy x_tail) {
+    stage.split(lc.k, t.ko, t.ki, tile_k)
+        .split(lc.x, t.xo, t.xi, tile_x, x_tail)
+        .reorder(t.xi, t.ki, t.xo, t.ko, lc.y, lc.n)
+        .fuse(lc.y, lc.n, t.rows)
+        .parallel(t.rows)
+        .unroll(t.ki);
+    if (x_tail == TailStrategy::ShiftInwards) {
+        stage.vectorize(t.xi, vector_lanes);
+    }
+}
+
+}  // namespace
+
+CpuOutputTiles tile_cpu_output(LoweredConv &lc, int tile_x, int tile_k, int vector_lanes) {
+    CpuOutputTiles t;
+    Expr width = lc.output.output_buffer().dim(0).extent();
+    Stage wide = lc.output.specialize(width >= tile_x);
+    schedule_tile_loops(wide, lc, t, tile_x, tile_k, vector_lanes, TailStrategy::ShiftInwards);
+    schedule_tile_loops(lc.output, lc, t, tile_x, tile_k, vector_lanes, TailStrategy::GuardWithIf);
+
+    // One staged strip of padded rows per task: the boundary condition is evaluated once
+    // per input element instead of once per multiply-add.
+    lc.padded.compute_at(lc.output, t.rows).vectorize(lc.x, vector_lanes);
+    // On the guarded path the last tile is narrower; a fixed extent keeps the register
+    // tile's loops constant (so they unroll) at the cost of a few wasted columns.
+    lc.conv.compute_at(lc.output, t.xo).bound_extent(lc.x, tile_x);
+    return t;
+}
+
+}  // namespace convc

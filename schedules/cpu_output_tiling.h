@@ -1,0 +1,20 @@
+#pragma once
+
+#include "Halide.h"
+
+#include "lower/conv2d.h"
+
+namespace convc {
+
+// The loop structure every CPU conv schedule shares: parallel over rows of (n, y), the
+// padded input staged per row strip, and the output cut into tiles of tile_x columns
+// by tile_k output channels that the accumulator Func is computed inside.
+struct CpuOutputTiles {
+    Halide::Var xo{"xo"}, xi{"xi"}, ko{"ko"}, ki{"ki"}, rows{"rows"};
+};
+
+// Output widths below tile_x take a guarded path so any width is correct; widths of at
+// least tile_x take the fast path with whole vector tiles.
+CpuOutputTiles tile_cpu_output(LoweredConv &lc, int tile_x, int tile_k, int vector_lanes);
+
+}  // namespace convc

@@ -1,0 +1,151 @@
+// Sweeps layer configurations through the JIT path (the same pipeline and schedule
+// `generate` emits) and compares each against the double-precision reference.
+#include <gtest/gtest.h>
+
+#include "jit/jit_layer.h"
+#include "support/conv_check.h"
+
+namespace {
+
+using convc::HW;
+using convc::Layer;
+using convc::PaddingKind;
+using convc::PaddingMode;
+
+struct SweepCase {
+    std::string name;
+    Layer layer;
+    convc::Shape4 input;
+    bool fix_shape = false;  // compile for exactly this shape, as input_shape does
+};
+
+void PrintTo(const SweepCase &c, std::ostream *os) {
+    *os << c.name << " on " << convc::shape_to_string(c.input);
+}
+
+Layer conv(int64_t c, int64_t k, HW kernel, HW stride = {1, 1}, HW pad = {0, 0}, HW dilation = {1, 1},
+           int64_t groups = 1, bool bias = true, PaddingMode mode = PaddingMode::Zeros) {
+    Layer l;
+    l.name = "sweep";
+    l.in_channels = c;
+    l.out_channels = k;
+    l.kernel = kernel;
+    l.stride = stride;
+    l.padding = pad;
+    l.dilation = dilation;
+    l.groups = groups;
+    l.bias = bias;
+    l.padding_mode = mode;
+    return l;
+}
+
+Layer with_padding(Layer l, PaddingKind kind) {
+    l.padding_kind = kind;
+    return l;
+}
+
+std::vector<SweepCase> sweep_cases() {
+    std::vector<SweepCase> cases;
+    auto add = [&](const std::string &name, Layer l, convc::Shape4 in, bool fix = false) {
+        cases.push_back({name, l, in, fix});
+    };
+    // Kernel sizes 1..7, square and not.
+    for (int64_t k = 1; k <= 7; k++) {
+        add("kernel" + std::to_string(k), conv(3, 5, {k, k}, {1, 1}, {k / 2, k / 2}), {1, 3, 13, 11});
+    }
+    add("kernel_1x7", conv(4, 6, {1, 7}, {1, 1}, {0, 3}), {1, 4, 9, 17});
+    add("kernel_7x1", conv(4, 6, {7, 1}, {1, 1}, {3, 0}), {1, 4, 17, 9});
+    add("kernel_2x4", conv(3, 3, {2, 4}), {2, 3, 7, 5});
+    // Strides 1..3, with padding pairs that are not symmetric between h and w.
+    for (int64_t s = 1; s <= 3; s++) {
+        add("stride" + std::to_string(s), conv(5, 7, {3, 3}, {s, s}, {1, 1}), {1, 5, 13, 11});
+    }
+    add("stride_2x1_pad_0x2", conv(3, 4, {3, 5}, {2, 1}, {0, 2}), {1, 3, 11, 13});
+    add("stride_3x2_pad_2x1", conv(2, 3, {4, 3}, {3, 2}, {2, 1}), {3, 2, 13, 11});
+    // Dilations 1..3.
+    for (int64_t d = 1; d <= 3; d++) {
+        add("dilation" + std::to_string(d), conv(4, 4, {3, 3}, {1, 1}, {d, d}, {d, d}), {1, 4, 13, 11});
+    }
+    add("dilation_2x3_stride2", conv(3, 5, {3, 3}, {2, 2}, {1, 2}, {2, 3}), {1, 3, 15, 17});
+    // 'same' with even kernels and dilation: the odd padding element goes bottom/right.
+    add("same_k4", with_padding(conv(3, 4, {4, 4}), PaddingKind::Same), {1, 3, 9, 7});
+    add("same_k2x5_d3", with_padding(conv(2, 3, {2, 5}, {1, 1}, {0, 0}, {3, 1}), PaddingKind::Same), {1, 2, 11, 9});
+    add("same_k3_d2", with_padding(conv(4, 4, {3, 3}, {1, 1}, {0, 0}, {2, 2}), PaddingKind::Same), {2, 4, 8, 10});
+    add("valid_k3_s2", with_padding(conv(3, 6, {3, 3}, {2, 2}), PaddingKind::Valid), {1, 3, 12, 13});
+    // Groups 1, 2, 4; depthwise; depthwise with a channel multiplier.
+    add("groups2", conv(4, 6, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 2), {1, 4, 9, 9});
+    add("groups4", conv(8, 12, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4), {1, 8, 11, 7});
+    add("groups4_stride2", conv(12, 8, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 4), {2, 12, 13, 13});
+    add("depthwise", conv(6, 6, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 6), {1, 6, 13, 11});
+    add("depthwise_stride2", conv(5, 5, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 5), {1, 5, 14, 15});
+    add("depthwise_multiplier2", conv(3, 6, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 3), {1, 3, 9, 9});
+    add("depthwise_k5_d2", conv(4, 4, {5, 5}, {1, 1}, {4, 4}, {2, 2}, 4, false), {1, 4, 12, 12});
+    // Bias off.
+    add("no_bias", conv(3, 5, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, false), {1, 3, 7, 5});
+    // Every padding mode, with square and unequal padding, strides and dilation.
+    for (PaddingMode mode : {PaddingMode::Reflect, PaddingMode::Replicate, PaddingMode::Circular}) {
+        std::string m = convc::padding_mode_name(mode);
+        add(m + "_k3_p1", conv(3, 4, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, true, mode), {1, 3, 7, 5});
+        add(m + "_k5_p2x1_s2", conv(2, 3, {5, 3}, {2, 2}, {2, 1}, {1, 1}, 1, true, mode), {1, 2, 13, 11});
+        add(m + "_k3_p3_d2", conv(2, 2, {3, 3}, {1, 1}, {3, 3}, {2, 2}, 2, false, mode), {2, 2, 9, 8});
+        add(m + "_same_k4", with_padding(conv(3, 3, {4, 4}, {1, 1}, {0, 0}, {1, 1}, 3, true, mode), PaddingKind::Same),
+            {1, 3, 8, 9});
+    }
+    add("reflect_pad_size_minus_1", conv(1, 2, {3, 3}, {1, 1}, {4, 4}, {1, 1}, 1, true, PaddingMode::Reflect),
+        {1, 1, 5, 5});
+    add("circular_pad_equals_size", conv(1, 2, {3, 3}, {1, 1}, {5, 4}, {1, 1}, 1, true, PaddingMode::Circular),
+        {1, 1, 5, 4});
+    add("replicate_pad_larger_than_size", conv(2, 2, {3, 3}, {1, 1}, {6, 6}, {1, 1}, 1, true, PaddingMode::Replicate),
+        {1, 2, 4, 3});
+    // Batches 0, 1, 3.
+    add("batch0", conv(3, 4, {3, 3}, {1, 1}, {1, 1}), {0, 3, 7, 7});
+    add("batch3", conv(3, 4, {3, 3}, {1, 1}, {1, 1}), {3, 3, 7, 7});
+    // Odd sizes and channel counts that are no multiple of any vector width, wide enough to
+    // take the vectorized path (output width >= 32) as well as its tail.
+    add("wide_odd_channels", conv(5, 19, {3, 3}, {1, 1}, {1, 1}), {1, 5, 7, 45});
+    add("wide_grouped", conv(6, 9, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 3), {2, 6, 5, 67});
+    add("wide_depthwise", conv(7, 7, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 7), {1, 7, 6, 71});
+    add("wide_reflect_stride2", conv(3, 17, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 1, true, PaddingMode::Reflect),
+        {1, 3, 9, 83});
+    add("wide_1x1", conv(33, 10, {1, 1}), {1, 33, 3, 64});
+    add("narrow_13x11", conv(3, 3, {3, 3}, {1, 1}, {1, 1}), {1, 3, 13, 11});
+    // Shapes fixed at compile time, as `input_shape` in a spec does.
+    add("fixed_shape", conv(4, 8, {3, 3}, {1, 1}, {1, 1}), {2, 4, 10, 40}, true);
+    add("fixed_shape_depthwise", conv(4, 4, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 4), {1, 4, 9, 9}, true);
+    return cases;
+}
+
+class JitSweep : public ::testing::TestWithParam<SweepCase> {};
+
+TEST_P(JitSweep, MatchesReference) {
+    SweepCase c = GetParam();
+    if (c.fix_shape) {
+        c.layer.input_shape = c.input;
+    }
+    convc::Shape4 w = convc::weight_shape(c.layer);
+    std::vector<float> input = convc_test::random_values(convc_test::element_count(c.input), 1);
+    std::vector<float> weight = convc_test::random_values(convc_test::element_count(w), 2);
+    std::vector<float> bias = convc_test::random_values(c.layer.out_channels, 3);
+
+    convc::JitLayer kernel(c.layer, Halide::get_host_target());
+    convc::Shape4 out_shape = kernel.output_shape_for({c.input.begin(), c.input.end()});
+    std::vector<float> output(convc_test::element_count(out_shape), -12345.0f);
+    std::optional<convc::TensorRef> b;
+    if (c.layer.bias) {
+        b = convc::TensorRef{bias.data(), {c.layer.out_channels}};
+    }
+    kernel.run({input.data(), {c.input.begin(), c.input.end()}}, {weight.data(), {w.begin(), w.end()}}, b,
+               output.data());
+
+    std::array<int64_t, 4> ref_shape{};
+    std::vector<double> want = convc_reference::conv2d(convc_test::reference_params(c.layer), input.data(), c.input,
+                                                       weight.data(), c.layer.bias ? bias.data() : nullptr, ref_shape);
+    ASSERT_EQ(ref_shape, out_shape);
+    ASSERT_EQ(want.size(), output.size());
+    EXPECT_LE(convc_test::max_relative_error(output, want), convc_test::kTolerance) << kernel.schedule();
+}
+
+INSTANTIATE_TEST_SUITE_P(Conv2d, JitSweep, ::testing::ValuesIn(sweep_cases()),
+                         [](const ::testing::TestParamInfo<SweepCase> &info) { return info.param.name; });
+
+}  // namespace
