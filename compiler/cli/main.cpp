@@ -4,6 +4,7 @@
 
 #include "Halide.h"
 
+#include "spec/did_you_mean.h"
 #include "spec/spec_error.h"
 #include "verbs.h"
 
@@ -46,7 +47,15 @@ int main(int argc, char **argv) {
     } catch (const CLI::CallForAllHelp &e) {
         return app.exit(e);
     } catch (const CLI::ParseError &e) {
-        app.exit(e);
+        // CLI11 reports a misspelt verb as "A subcommand is required"; name the word instead.
+        std::vector<std::string> extra = app.remaining();
+        if (app.get_subcommands().empty() && !extra.empty()) {
+            std::cerr << "error: unknown command '" << extra.front() << "'"
+                      << convc::did_you_mean(extra.front(), {"check", "generate", "run"})
+                      << "; see convc --help\n";
+        } else {
+            app.exit(e);
+        }
         return kBadInput;
     }
     return run_action(action);

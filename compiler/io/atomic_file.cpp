@@ -49,6 +49,10 @@ StagedDirectory::StagedDirectory(std::string final_dir)
     std::string leaf = fs::path(final_dir_).filename().string();
     staging_dir_ = (parent / ("." + leaf + unique_suffix())).string();
     std::error_code error;
+    // Remember the outermost folder that does not exist yet, to remove it if nothing is committed.
+    for (fs::path p = parent; !p.empty() && !fs::exists(p, error); p = p.parent_path()) {
+        created_parent_ = p.string();
+    }
     if (!parent.empty()) {
         fs::create_directories(parent, error);
     }
@@ -61,6 +65,9 @@ StagedDirectory::StagedDirectory(std::string final_dir)
 StagedDirectory::~StagedDirectory() {
     std::error_code ignored;
     fs::remove_all(staging_dir_, ignored);
+    if (!committed_ && !created_parent_.empty()) {
+        fs::remove_all(created_parent_, ignored);
+    }
 }
 
 std::string StagedDirectory::path_of(const std::string &file_name) const {

@@ -29,6 +29,7 @@ public:
 private:
     std::string final_dir_;
     std::string staging_dir_;
+    std::string created_parent_;  // the first folder above final_dir this object created, if any
     bool committed_ = false;
 };
 

@@ -50,6 +50,7 @@ struct ModuleSpec {
     std::string name;
     std::vector<Layer> layers;
     SourceLocation location;
+    SourceLocation name_location;  // of the 'name' key, where a bad module name is reported
 };
 
 const char *padding_mode_name(PaddingMode mode);

@@ -1,5 +1,6 @@
 #include "spec/parse_spec.h"
 
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -19,7 +20,6 @@ const std::vector<std::string> kLayerKeys = {"name",     "op",     "in_channels"
                                              "padding_mode", "input_shape", "dtype"};
 const std::vector<std::string> kOps = {"conv2d"};
 const std::vector<std::string> kPaddingModes = {"zeros", "reflect", "replicate", "circular"};
-const std::vector<std::string> kDtypes = {"float32"};
 
 // Turns yaml-cpp nodes into Layer fields, keeping the position of everything it reads.
 class SpecReader {
@@ -36,6 +36,7 @@ public:
         }
         check_keys(root, kModuleKeys, "module");
         module.name = read_string(require(root, "name", module.location), "name");
+        module.name_location = key_location(root, "name");
         YAML::Node layers = require(root, "layers", module.location);
         if (!layers.IsSequence() || layers.size() == 0) {
             throw SpecError(where(layers), "layers", "expected a non-empty list of layers");
@@ -61,13 +62,24 @@ private:
         return {file_, mark.line + 1, mark.column + 1};
     }
 
+    // A null value's mark is wherever the parser went next (often the following line), so
+    // problems with a value that is absent are reported at its key.
+    SourceLocation key_location(const YAML::Node &map, const std::string &key) const {
+        for (const auto &entry : map) {
+            if (entry.first.IsScalar() && entry.first.Scalar() == key) {
+                return where(entry.first);
+            }
+        }
+        return where(map);
+    }
+
     YAML::Node require(const YAML::Node &map, const std::string &key, const SourceLocation &owner) const {
         YAML::Node value = map[key];
         if (!value) {
             throw SpecError(owner, key, "missing required key");
         }
         if (value.IsNull()) {
-            throw SpecError(where(value), key, "has no value");
+            throw SpecError(key_location(map, key), key, "has no value");
         }
         return value;
     }
@@ -224,11 +236,49 @@ private:
             layer.input_shape = read_shape(node["input_shape"], "input_shape");
         }
         if (node["dtype"]) {
-            read_choice(node["dtype"], "dtype", kDtypes);
+            std::string dtype = read_string(node["dtype"], "dtype");
+            if (dtype != "float32") {
+                throw SpecError(where(node["dtype"]), "dtype",
+                                "'" + dtype + "' is not supported: convc computes in float32 only");
+            }
         }
         return layer;
     }
 };
+
+// yaml-cpp reports an unclosed '[' or '{' where it gave up (often the end of the file);
+// the user needs the bracket itself. Quotes and comments are skipped so their brackets don't count.
+SourceLocation unclosed_bracket(const std::string &text, size_t end, const SourceLocation &fallback) {
+    std::vector<SourceLocation> open;
+    int line = 1, column = 0;
+    char quote = 0;
+    bool comment = false;
+    for (size_t i = 0; i < end && i < text.size(); i++) {
+        char c = text[i];
+        column++;
+        if (c == '\n') {
+            line++;
+            column = 0;
+            comment = false;
+            continue;
+        }
+        if (comment) {
+            continue;
+        }
+        if (quote) {
+            quote = c == quote ? 0 : quote;
+        } else if (c == '"' || c == '\'') {
+            quote = c;
+        } else if (c == '#' && (i == 0 || std::isspace(static_cast<unsigned char>(text[i - 1])))) {
+            comment = true;
+        } else if (c == '[' || c == '{') {
+            open.push_back({fallback.file, line, column});
+        } else if ((c == ']' || c == '}') && !open.empty()) {
+            open.pop_back();
+        }
+    }
+    return open.empty() ? fallback : open.back();
+}
 
 }  // namespace
 
@@ -237,7 +287,12 @@ ModuleSpec parse_spec_text(const std::string &text, const std::string &file_name
     try {
         root = YAML::Load(text);
     } catch (const YAML::ParserException &e) {
-        throw SpecError({file_name, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax: " + e.msg);
+        SourceLocation at{file_name, e.mark.line + 1, e.mark.column + 1};
+        if (e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW || e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW) {
+            at = unclosed_bracket(text, e.mark.pos, at);
+            throw SpecError(at, "", "YAML syntax: this bracket is never closed");
+        }
+        throw SpecError(at, "", "YAML syntax: " + e.msg);
     }
     if (!root || root.IsNull()) {
         throw SpecError({file_name, 1, 1}, "", "the spec is empty");

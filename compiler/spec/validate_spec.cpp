@@ -29,6 +29,9 @@ void check_name(const std::string &name, const SourceLocation &where) {
     if (kWrapperNames.count(name)) {
         throw SpecError(where, "name", "'" + name + "' is reserved: the generated wrapper declares it");
     }
+    if (kCppKeywords.count(name)) {
+        throw SpecError(where, "name", "'" + name + "' is a C++ keyword; it would name generated functions");
+    }
     if (!is_cpp_identifier(name)) {
         throw SpecError(where, "name",
                         "'" + name + "' is not a valid C++ identifier (letters, digits and '_', not starting with a "
@@ -113,7 +116,7 @@ bool is_cpp_identifier(const std::string &name) {
 }
 
 void validate_spec(const ModuleSpec &module) {
-    check_name(module.name, module.location);
+    check_name(module.name, module.name_location);
     std::set<std::string> names;
     for (const Layer &layer : module.layers) {
         validate_layer(layer);
