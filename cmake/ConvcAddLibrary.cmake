@@ -1,8 +1,13 @@
-# convc_add_library(<name> SPEC <file.yaml> [TARGET <halide-target>])
+# convc_add_library(<name> SPEC <file.yaml> [TARGET <target>...])
 #
 # Runs `convc generate` at build time and defines the static library <name>: the module's
 # kernels, the Halide runtime and its C++ wrapper, ready for target_link_libraries().
 # The module name (the spec's top-level `name:`) names the wrapper header, <module>.h.
+#
+# TARGET is host, x86 (AVX-512/AVX2/SSE4.1 picked at run time), arm, cuda, a Halide target
+# string, or several Halide target strings (one bundle, best first, baseline last). Without
+# it: arm in an aarch64 cross build (CMAKE_SYSTEM_PROCESSOR), host otherwise. In a cross
+# build convc itself runs on the build machine: set CONVC_EXECUTABLE to it.
 include_guard(GLOBAL)
 
 if (NOT DEFINED CONVC_EXECUTABLE)
@@ -29,22 +34,27 @@ function(convc_add_library name)
         message(FATAL_ERROR "convc_add_library(${name}): SPEC <file.yaml> is required")
     endif ()
     if (NOT ARG_TARGET)
-        set(ARG_TARGET host)
+        if (CMAKE_CROSSCOMPILING AND CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64)$")
+            set(ARG_TARGET arm)
+        else ()
+            set(ARG_TARGET host)
+        endif ()
     endif ()
+    string(REPLACE ";" "," target "${ARG_TARGET}")
     get_filename_component(spec "${ARG_SPEC}" ABSOLUTE)
     _convc_module_name("${spec}" module)
 
     set(out "${CMAKE_CURRENT_BINARY_DIR}/convc/${name}")
-    set(outputs "${out}/lib${module}.a" "${out}/${module}.h" "${out}/${module}.cpp" "${out}/${module}_kernels.h")
+    set(outputs "${out}/lib${module}.a" "${out}/${module}.h" "${out}/${module}.cpp")
     set(generator_dependency "")
     if (TARGET convc)
         set(generator_dependency convc)
     endif ()
     add_custom_command(
         OUTPUT ${outputs}
-        COMMAND "${CONVC_EXECUTABLE}" generate "${spec}" --target "${ARG_TARGET}" --output "${out}"
+        COMMAND "${CONVC_EXECUTABLE}" generate "${spec}" --target "${target}" --output "${out}"
         DEPENDS "${spec}" ${generator_dependency}
-        COMMENT "convc: generating ${module} for ${ARG_TARGET}"
+        COMMENT "convc: generating ${module} for ${target}"
         VERBATIM)
 
     add_library(${name} STATIC "${out}/${module}.cpp")

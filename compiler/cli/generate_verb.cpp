@@ -19,13 +19,16 @@ struct GenerateOptions {
 
 int generate(const GenerateOptions &options) {
     ModuleSpec module = load_spec(options.spec);
-    Halide::Target target = resolve_target(options.target);
+    TargetPlan plan = resolve_target_plan(options.target);
     std::string out_dir = options.out_dir.empty() ? "generated/" + module.name : options.out_dir;
     std::string spec_name = std::filesystem::path(options.spec).filename().string();
-    BundleReport report = write_bundle(module, target, spec_name, out_dir);
-    std::cout << "convc: module " << module.name << " for " << target.to_string() << " -> " << out_dir << "\n";
-    for (size_t i = 0; i < module.layers.size(); i++) {
-        std::cout << "  " << module.layers[i].name << ": default schedule " << report.schedules[i] << "\n";
+    BundleReport report = write_bundle(module, plan, spec_name, out_dir);
+    std::cout << "convc: module " << module.name << " for " << plan.name << " -> " << out_dir << "\n";
+    for (size_t v = 0; v < plan.variants.size(); v++) {
+        std::cout << "  " << plan.variants[v].target.to_string() << "\n";
+        for (size_t i = 0; i < module.layers.size(); i++) {
+            std::cout << "    " << module.layers[i].name << ": default schedule " << report.schedules[v][i] << "\n";
+        }
     }
     for (const std::string &file : report.files) {
         std::cout << "  wrote " << file << "\n";
@@ -39,7 +42,7 @@ void add_generate_verb(CLI::App &app, VerbAction &action) {
     auto options = std::make_shared<GenerateOptions>();
     CLI::App *verb = app.add_subcommand("generate", "Generate kernels, headers and a C++ wrapper for a spec");
     verb->add_option("spec", options->spec, "The YAML spec file")->required();
-    verb->add_option("--target,-t", options->target, "Halide target string, or host")->capture_default_str();
+    verb->add_option("--target,-t", options->target, "host, x86, arm, cuda, or Halide target string(s), comma-separated")->capture_default_str();
     verb->add_option("--output,-o", options->out_dir, "Output folder (default: generated/<module>)");
     verb->callback([&action, options] { action = [options] { return generate(*options); }; });
 }

@@ -37,16 +37,10 @@ const Layer &find_layer(const ModuleSpec &module, const std::string &name) {
 // JIT code runs here, so the target must be one this CPU executes.
 Halide::Target runnable_target(const std::string &name) {
     Halide::Target target = resolve_target(name);
-    Halide::Target host = Halide::get_host_target();
-    bool same_machine = target.arch == host.arch && target.bits == host.bits && target.os == host.os;
-    for (auto feature : {Halide::Target::SSE41, Halide::Target::AVX, Halide::Target::AVX2, Halide::Target::FMA,
-                         Halide::Target::F16C, Halide::Target::AVX512, Halide::Target::AVX512_Skylake,
-                         Halide::Target::AVX512_Cannonlake, Halide::Target::AVX512_SapphireRapids}) {
-        same_machine = same_machine && (!target.has_feature(feature) || host.has_feature(feature));
-    }
-    if (!same_machine || target.has_gpu_feature()) {
+    if (!host_runs(target) || target.has_gpu_feature()) {
         throw SpecError({"", 0, 0}, "--target",
-                        "'" + name + "' does not run on this machine (" + host.to_string() + "); use `convc generate`");
+                        "'" + name + "' does not run on this machine (" + Halide::get_host_target().to_string() +
+                            "); use `convc generate` for other targets");
     }
     return target;
 }

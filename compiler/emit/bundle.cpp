@@ -33,20 +33,20 @@ void write_text(const StagedDirectory &dir, const std::string &name, const std::
 
 }  // namespace
 
-BundleReport write_bundle(const ModuleSpec &module, const Halide::Target &target, const std::string &spec_name,
+BundleReport write_bundle(const ModuleSpec &module, const TargetPlan &plan, const std::string &spec_name,
                           const std::string &out_dir) {
     StagedDirectory dir(out_dir);
     BundleReport report;
     const std::string &m = module.name;
-    std::string origin = "spec " + spec_name + ", target " + target.to_string();
+    std::string origin = "spec " + spec_name + ", target " + plan.name;
 
-    report.schedules =
-        compile_kernel_library(module, target, dir.path_of("lib" + m + ".a"), dir.path_of(m + "_kernels.h"));
+    report.schedules = compile_kernel_library(module, plan, dir.path_of("lib" + m + ".a"), dir.staging_dir());
     write_text(dir, m + ".h", wrapper_header(module, origin));
-    write_text(dir, m + ".cpp", wrapper_source(module, origin));
+    write_text(dir, m + ".cpp", wrapper_source(module, plan, origin));
     write_text(dir, "HalideRuntime.h", read_text(std::string(CONVC_HALIDE_INCLUDE_DIR) + "/HalideRuntime.h"));
-    write_text(dir, m + "Config.cmake", cmake_package_config(module));
-    report.files = {"lib" + m + ".a", m + "_kernels.h", m + ".h", m + ".cpp", "HalideRuntime.h", m + "Config.cmake"};
+    write_text(dir, m + "Config.cmake", cmake_package_config(module, plan));
+    write_text(dir, m + ".pc", pkg_config_file(module, plan));
+    report.files = {"lib" + m + ".a", m + ".h", m + ".cpp", "HalideRuntime.h", m + "Config.cmake", m + ".pc"};
     dir.commit();
     return report;
 }

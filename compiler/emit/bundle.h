@@ -6,22 +6,23 @@
 #include "Halide.h"
 
 #include "spec/layer.h"
+#include "target/target_name.h"
 
 namespace convc {
 
 // What `convc generate` writes for one module and target, all in one folder:
-//   lib<module>.a        the kernels and the Halide runtime (once)
-//   <module>_kernels.h   Halide's C declarations of the kernels
+//   lib<module>.a        the kernels (each variant) and the Halide runtime (once)
 //   <module>.h/.cpp      the C++ wrapper a user calls
 //   HalideRuntime.h      so the bundle compiles without Halide installed
 //   <module>Config.cmake for find_package(<module>)
+//   <module>.pc          for pkg-config
 struct BundleReport {
     std::vector<std::string> files;
-    std::vector<std::string> schedules;  // per layer, in spec order
+    std::vector<std::vector<std::string>> schedules;  // [variant][layer]
 };
 
 // Writes the bundle atomically: either every file appears in `out_dir`, or none does.
-BundleReport write_bundle(const ModuleSpec &module, const Halide::Target &target, const std::string &spec_name,
+BundleReport write_bundle(const ModuleSpec &module, const TargetPlan &plan, const std::string &spec_name,
                           const std::string &out_dir);
 
 }  // namespace convc

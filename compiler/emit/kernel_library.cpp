@@ -1,44 +1,56 @@
 #include "emit/kernel_library.h"
 
-#include <fstream>
-#include <regex>
-#include <sstream>
+#include <filesystem>
 
-#include "io/atomic_file.h"
 #include "pipeline/layer_pipeline.h"
 
 namespace convc {
 
 namespace {
 
-// Halide derives the header's include guard from the path it writes to, which is a
-// temporary staging folder: replace it so the same spec always gives the same bytes.
-void make_include_guard_stable(const std::string &header_path, const std::string &module_name) {
-    std::ifstream in(header_path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    in.close();
-    std::string guard = "CONVC_" + module_name + "_KERNELS_H";
-    std::string stable = std::regex_replace(text.str(), std::regex("HALIDE_[A-Za-z0-9_]*_kernels_h"), guard);
-    write_file_atomically(header_path, stable);
+// The runtime may only use features every variant has, or the baseline machine could not run it.
+Halide::Target runtime_target(const TargetPlan &plan) {
+    Halide::Target common = plan.baseline();
+    for (int f = 0; f < Halide::Target::FeatureEnd; f++) {
+        auto feature = static_cast<Halide::Target::Feature>(f);
+        for (const KernelVariant &v : plan.variants) {
+            if (!v.target.has_feature(feature)) {
+                common = common.without_feature(feature);
+            }
+        }
+    }
+    return common.without_feature(Halide::Target::NoRuntime);
 }
 
 }  // namespace
 
-std::vector<std::string> compile_kernel_library(const ModuleSpec &module, const Halide::Target &target,
-                                                const std::string &library_path, const std::string &header_path) {
-    std::vector<Halide::Module> kernels;
-    std::vector<std::string> schedules;
-    for (const Layer &layer : module.layers) {
-        LayerPipeline lp = build_layer_pipeline(layer, target);
-        kernels.push_back(
-            lp.pipeline.compile_to_module(lp.conv.arguments(), kernel_function_name(module.name, layer), target));
-        schedules.push_back(lp.schedule);
+std::vector<std::vector<std::string>> compile_kernel_library(const ModuleSpec &module, const TargetPlan &plan,
+                                                             const std::string &library_path,
+                                                             const std::string &scratch_dir) {
+    namespace fs = std::filesystem;
+    std::vector<std::string> objects;
+    std::vector<std::vector<std::string>> schedules;
+    for (const KernelVariant &variant : plan.variants) {
+        Halide::Target target = variant.target.with_feature(Halide::Target::NoRuntime);
+        std::vector<Halide::Module> kernels;
+        schedules.emplace_back();
+        for (const Layer &layer : module.layers) {
+            LayerPipeline lp = build_layer_pipeline(layer, target);
+            std::string name = kernel_function_name(module.name, layer) + (variant.suffix.empty() ? "" : "_" + variant.suffix);
+            kernels.push_back(lp.pipeline.compile_to_module(lp.conv.arguments(), name, target));
+            schedules.back().push_back(lp.schedule);
+        }
+        std::string object = (fs::path(scratch_dir) / (module.name + (variant.suffix.empty() ? "" : "_" + variant.suffix) + ".o")).string();
+        Halide::link_modules(module.name, kernels).compile({{Halide::OutputFileType::object, object}});
+        objects.push_back(object);
     }
-    Halide::Module linked = Halide::link_modules(module.name, kernels);
-    linked.compile({{Halide::OutputFileType::static_library, library_path},
-                    {Halide::OutputFileType::c_header, header_path}});
-    make_include_guard_stable(header_path, module.name);
+    std::string runtime = (fs::path(scratch_dir) / (module.name + "_halide_runtime.o")).string();
+    Halide::compile_standalone_runtime(runtime, runtime_target(plan));
+    objects.push_back(runtime);
+    Halide::create_static_library(objects, plan.baseline(), library_path, /*deterministic=*/true);
+    for (const std::string &object : objects) {
+        fs::remove(object);
+    }
     return schedules;
 }
 

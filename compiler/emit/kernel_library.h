@@ -6,13 +6,16 @@
 #include "Halide.h"
 
 #include "spec/layer.h"
+#include "target/target_name.h"
 
 namespace convc {
 
-// Compiles every layer of a module, each with its schedule, into one static library with
-// the Halide runtime linked in once, and the C header that declares the entry points.
-// Returns each layer's schedule description, in layer order.
-std::vector<std::string> compile_kernel_library(const ModuleSpec &module, const Halide::Target &target,
-                                                const std::string &library_path, const std::string &header_path);
+// Compiles every layer of a module, for every variant of the plan, into one static library
+// that holds the Halide runtime once (built for the features all variants share).
+// Entry points are <module>_<layer><_suffix>. `scratch_dir` receives the intermediate
+// objects. Returns each layer's schedule description per variant: [variant][layer].
+std::vector<std::vector<std::string>> compile_kernel_library(const ModuleSpec &module, const TargetPlan &plan,
+                                                             const std::string &library_path,
+                                                             const std::string &scratch_dir);
 
 }  // namespace convc

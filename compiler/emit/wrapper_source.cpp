@@ -75,6 +75,13 @@ constexpr std::array<int64_t, 4> output_shape(const LayerInfo &layer, const std:
             output_extent(input[3], layer.kernel_w, layer.stride_w, layer.dilation_w, layer.pad_left, layer.pad_right)};
 }
 
+// The compiled version of the kernels this process runs: a bundle built for several CPU
+// feature sets picks the best one this CPU supports on the first call.
+const char *active_variant();
+// Forces a version by name (for benchmarking or testing one); false if the module has no
+// version of that name or this CPU cannot run it.
+bool use_variant(const char *name);
+
 // 2 * N * K * (C / groups) * kh * kw * P * Q: the convention GFLOP/s figures use.
 constexpr int64_t flops(const LayerInfo &layer, const std::array<int64_t, 4> &input) {
     std::array<int64_t, 4> out = output_shape(layer, input);
@@ -128,14 +135,16 @@ std::string layer_declarations(const Layer &layer) {
 // translation of a view into Halide's buffer descriptor.
 const char *kSourcePrologue = R"CPP(#include "@MODULE@.h"
 
+#include <atomic>
+#include <cstring>
 #include <string>
 
-#include "@MODULE@_kernels.h"
-
+#include "HalideRuntime.h"
+@PROTOTYPES@
 namespace @MODULE@ {
 
 namespace {
-
+@VARIANTS@
 std::string shape_text(const std::vector<int64_t> &shape) {
     std::string text = "[";
     for (size_t i = 0; i < shape.size(); i++) {
@@ -246,6 +255,8 @@ struct HalideView {
             stride *= extent;
         }
         buffer.host = reinterpret_cast<uint8_t *>(const_cast<float *>(data));
+        // The caller's memory is the truth: a GPU pipeline copies it to the device.
+        buffer.flags = halide_buffer_flag_host_dirty;
         buffer.type = halide_type_t(halide_type_float, 32, 1);
         buffer.dimensions = rank;
         buffer.dim = dims;
@@ -258,26 +269,140 @@ void check_status(const LayerInfo &layer, int status) {
     }
 }
 
+// GPU bundles take host memory: bring the result back and free what Halide allocated on
+// the device for this call, also when the kernel failed.
+void finish_on_host(const LayerInfo &layer, int status, HalideView *output, HalideView *const *views, int count) {
+    if (kUsesGpu && status == 0 && output->buffer.device) {
+        status = halide_copy_to_host(nullptr, &output->buffer);
+    }
+    if (kUsesGpu) {
+        for (int i = 0; i < count; i++) {
+            if (views[i]->buffer.device) {
+                halide_device_free(nullptr, &views[i]->buffer);
+            }
+        }
+    }
+    check_status(layer, status);
+}
+
+std::atomic<int> chosen_variant{-1};
+
+bool can_run(int variant) {
+    return variant == kVariantCount - 1 ||
+           halide_can_use_target_features(kFeatureWords, kVariants[variant].features) != 0;
+}
+
+int variant_index() {
+    int chosen = chosen_variant.load(std::memory_order_acquire);
+    if (chosen < 0) {
+        chosen = kVariantCount - 1;
+        for (int i = 0; i < kVariantCount - 1; i++) {
+            if (can_run(i)) {
+                chosen = i;
+                break;
+            }
+        }
+        chosen_variant.store(chosen, std::memory_order_release);
+    }
+    return chosen;
+}
+
 }  // namespace
+
+const char *active_variant() {
+    return kVariants[variant_index()].name;
+}
+
+bool use_variant(const char *name) {
+    for (int i = 0; i < kVariantCount; i++) {
+        if (std::strcmp(kVariants[i].name, name) == 0 && can_run(i)) {
+            chosen_variant.store(i, std::memory_order_release);
+            return true;
+        }
+    }
+    return false;
+}
 )CPP";
 
-std::string layer_definitions(const std::string &module_name, const Layer &layer) {
+std::string kernel_name(const std::string &module_name, const Layer &layer, const KernelVariant &variant) {
+    return kernel_function_name(module_name, layer) + (variant.suffix.empty() ? "" : "_" + variant.suffix);
+}
+
+// Halide's AOT entry points take the input buffers in argument order, then the output.
+std::string kernel_prototypes(const ModuleSpec &module, const TargetPlan &plan) {
     std::ostringstream s;
+    s << "\n// The kernels in lib" << module.name << ".a, one per layer and compiled version.\n";
+    s << "extern \"C\" {\n";
+    for (const Layer &layer : module.layers) {
+        for (const KernelVariant &variant : plan.variants) {
+            s << "int " << kernel_name(module.name, layer, variant) << "(halide_buffer_t *input, halide_buffer_t *weight, "
+              << (layer.bias ? "halide_buffer_t *bias, " : "") << "halide_buffer_t *output);\n";
+        }
+    }
+    s << "}\n\n";
+    return s.str();
+}
+
+std::string hex_word(uint64_t word) {
+    std::ostringstream s;
+    s << "0x" << std::hex << word << "ull";
+    return s.str();
+}
+
+// Each variant's Halide feature bits, which halide_can_use_target_features() tests against the CPU.
+std::string variant_table(const TargetPlan &plan) {
+    const int words = (Halide::Target::FeatureEnd + 63) / 64;
+    std::ostringstream s;
+    s << "\n// The compiled versions, most capable first; the last is the baseline every CPU of the\n"
+         "// target runs.\n";
+    s << "constexpr int kFeatureWords = " << words << ";\n";
+    s << "static_assert(kFeatureWords == (halide_target_feature_end + 63) / 64, \"HalideRuntime.h of another Halide\");\n";
+    s << "constexpr int kVariantCount = " << plan.variants.size() << ";\n";
+    s << "constexpr bool kUsesGpu = " << (plan.uses_gpu() ? "true" : "false") << ";\n";
+    s << "struct Variant {\n    const char *name;\n    uint64_t features[kFeatureWords];\n};\n";
+    s << "const Variant kVariants[kVariantCount] = {\n";
+    for (const KernelVariant &variant : plan.variants) {
+        std::vector<uint64_t> bits(words, 0);
+        for (int f = 0; f < Halide::Target::FeatureEnd; f++) {
+            if (variant.target.has_feature(static_cast<Halide::Target::Feature>(f))) {
+                bits[f / 64] |= uint64_t(1) << (f % 64);
+            }
+        }
+        s << "    {\"" << (variant.suffix.empty() ? variant.target.to_string() : variant.suffix) << "\", {";
+        for (int i = 0; i < words; i++) {
+            s << (i ? ", " : "") << hex_word(bits[i]);
+        }
+        s << "}},\n";
+    }
+    s << "};\n";
+    return s.str();
+}
+
+std::string layer_definitions(const std::string &module_name, const Layer &layer, const TargetPlan &plan) {
+    std::ostringstream s;
+    const char *bias_arg = layer.bias ? "halide_buffer_t *, " : "";
     s << "\nnamespace " << layer.name << " {\n\n";
     s << "void call(const ConstTensorView &input, const ConstTensorView &weight, const ConstTensorView *bias,\n"
          "          const TensorView &output) {\n";
     s << "    check_call(info, input, weight, bias, output);\n";
     s << "    if (input.shape[0] == 0) {\n        return;  // an empty batch has nothing to compute\n    }\n";
     s << "    install_error_handler();\n";
+    s << "    using Kernel = int (*)(halide_buffer_t *, halide_buffer_t *, " << bias_arg << "halide_buffer_t *);\n";
+    s << "    static const Kernel kernels[kVariantCount] = {";
+    for (size_t i = 0; i < plan.variants.size(); i++) {
+        s << (i ? ", " : "") << kernel_name(module_name, layer, plan.variants[i]);
+    }
+    s << "};\n";
     s << "    HalideView in(input.data, input.shape), w(weight.data, weight.shape), out(output.data, output.shape);\n";
     if (layer.bias) {
         s << "    HalideView b(bias->data, bias->shape);\n";
-        s << "    check_status(info, " << kernel_function_name(module_name, layer)
-          << "(&in.buffer, &w.buffer, &b.buffer, &out.buffer));\n";
+        s << "    HalideView *const views[] = {&in, &w, &b, &out};\n";
+        s << "    int status = kernels[variant_index()](&in.buffer, &w.buffer, &b.buffer, &out.buffer);\n";
     } else {
-        s << "    check_status(info, " << kernel_function_name(module_name, layer)
-          << "(&in.buffer, &w.buffer, &out.buffer));\n";
+        s << "    HalideView *const views[] = {&in, &w, &out};\n";
+        s << "    int status = kernels[variant_index()](&in.buffer, &w.buffer, &out.buffer);\n";
     }
+    s << "    finish_on_host(info, status, &out, views, " << (layer.bias ? 4 : 3) << ");\n";
     s << "}\n\n";
     if (layer.bias) {
         s << "void forward(const ConstTensorView &input, const ConstTensorView &weight, const ConstTensorView &bias,\n"
@@ -307,10 +432,12 @@ std::string wrapper_header(const ModuleSpec &module, const std::string &origin) 
     return text;
 }
 
-std::string wrapper_source(const ModuleSpec &module, const std::string &origin) {
+std::string wrapper_source(const ModuleSpec &module, const TargetPlan &plan, const std::string &origin) {
     std::string text = banner(module, origin) + kSourcePrologue;
+    replace_all(text, "@PROTOTYPES@", kernel_prototypes(module, plan));
+    replace_all(text, "@VARIANTS@", variant_table(plan));
     for (const Layer &layer : module.layers) {
-        text += layer_definitions(module.name, layer);
+        text += layer_definitions(module.name, layer, plan);
     }
     text += "\n}  // namespace @MODULE@\n";
     replace_all(text, "@MODULE@", module.name);

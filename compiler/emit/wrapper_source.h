@@ -3,13 +3,14 @@
 #include <string>
 
 #include "spec/layer.h"
+#include "target/target_name.h"
 
 namespace convc {
 
 // The C++ wrapper around a module's kernels: a header a user includes and a source file
 // compiled into their program. It reads only the resolved layers and the entry-point
-// names, never the schedule. `origin` (spec file name and target) goes into the banner.
+// names and the compiled versions (variants), never the schedule. `origin` (spec file name and target) goes into the banner.
 std::string wrapper_header(const ModuleSpec &module, const std::string &origin);
-std::string wrapper_source(const ModuleSpec &module, const std::string &origin);
+std::string wrapper_source(const ModuleSpec &module, const TargetPlan &plan, const std::string &origin);
 
 }  // namespace convc
