@@ -40,6 +40,7 @@ int main(int argc, char **argv) {
     convc::add_check_verb(app, action);
     convc::add_generate_verb(app, action);
     convc::add_run_verb(app, action);
+    convc::add_targets_verb(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp &e) {
@@ -51,7 +52,7 @@ int main(int argc, char **argv) {
         std::vector<std::string> extra = app.remaining();
         if (app.get_subcommands().empty() && !extra.empty()) {
             std::cerr << "error: unknown command '" << extra.front() << "'"
-                      << convc::did_you_mean(extra.front(), {"check", "generate", "run"})
+                      << convc::did_you_mean(extra.front(), {"check", "generate", "run", "targets"})
                       << "; see convc --help\n";
         } else {
             app.exit(e);

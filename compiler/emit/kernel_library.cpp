@@ -32,17 +32,19 @@ std::vector<std::vector<std::string>> compile_kernel_library(const ModuleSpec &m
     std::vector<std::vector<std::string>> schedules;
     for (const KernelVariant &variant : plan.variants) {
         Halide::Target target = variant.target.with_feature(Halide::Target::NoRuntime);
-        std::vector<Halide::Module> kernels;
         schedules.emplace_back();
+        // One object per kernel: linking GPU pipelines into one Halide module would leave
+        // them sharing one embedded device-code blob.
         for (const Layer &layer : module.layers) {
             LayerPipeline lp = build_layer_pipeline(layer, target);
-            std::string name = kernel_function_name(module.name, layer) + (variant.suffix.empty() ? "" : "_" + variant.suffix);
-            kernels.push_back(lp.pipeline.compile_to_module(lp.conv.arguments(), name, target));
+            std::string name =
+                kernel_function_name(module.name, layer) + (variant.suffix.empty() ? "" : "_" + variant.suffix);
+            std::string object = (fs::path(scratch_dir) / (name + ".o")).string();
+            lp.pipeline.compile_to_module(lp.conv.arguments(), name, target)
+                .compile({{Halide::OutputFileType::object, object}});
+            objects.push_back(object);
             schedules.back().push_back(lp.schedule);
         }
-        std::string object = (fs::path(scratch_dir) / (module.name + (variant.suffix.empty() ? "" : "_" + variant.suffix) + ".o")).string();
-        Halide::link_modules(module.name, kernels).compile({{Halide::OutputFileType::object, object}});
-        objects.push_back(object);
     }
     std::string runtime = (fs::path(scratch_dir) / (module.name + "_halide_runtime.o")).string();
     Halide::compile_standalone_runtime(runtime, runtime_target(plan));

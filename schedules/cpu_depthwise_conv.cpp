@@ -1,7 +1,6 @@
-#include "schedules/x86_depthwise_conv.h"
+#include "schedules/cpu_depthwise_conv.h"
 
 #include "schedules/cpu_output_tiling.h"
-#include "schedules/cpu_vector_unit.h"
 
 namespace convc {
 
@@ -15,22 +14,14 @@ constexpr int64_t kMaxUnrolledTaps = 49;
 }  // namespace
 
 std::string DepthwiseConvParams::to_string() const {
-    return "x86_depthwise(lanes=" + std::to_string(vector_lanes) + ", x_vectors=" + std::to_string(x_vectors) + ")";
+    return family + "(lanes=" + std::to_string(vector_lanes) + ", x_vectors=" + std::to_string(x_vectors) + ")";
 }
 
 bool is_depthwise(const Layer &layer) {
     return layer.groups > 1 && layer.in_channels == layer.groups;
 }
 
-DepthwiseConvParams default_depthwise_params(const Layer &, const Target &target) {
-    CpuVectorUnit unit = cpu_vector_unit(target);
-    DepthwiseConvParams p;
-    p.vector_lanes = unit.float_lanes;
-    p.x_vectors = unit.vector_registers >= 32 ? 4 : 2;
-    return p;
-}
-
-void schedule_x86_depthwise_conv(LoweredConv &lc, const Layer &layer, const DepthwiseConvParams &params) {
+void schedule_cpu_depthwise_conv(LoweredConv &lc, const Layer &layer, const DepthwiseConvParams &params) {
     tile_cpu_output(lc, params.vector_lanes * params.x_vectors, 1, params.vector_lanes);
 
     const Var &x = lc.x;
