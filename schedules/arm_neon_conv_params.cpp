@@ -1,24 +1,30 @@
 #include "schedules/arm_neon_conv_params.h"
 
-#include <algorithm>
+#include "schedules/cpu_conv_space.h"
 
 namespace convc {
 
-DirectConvParams arm_neon_direct_params(const Layer &layer, const Halide::Target &) {
-    DirectConvParams p;
-    p.family = "arm_neon_direct";
-    p.vector_lanes = 4;
-    p.x_vectors = 4;
-    p.tile_k = static_cast<int>(std::min<int64_t>(6, layer.out_channels));
-    return p;
+namespace {
+
+constexpr int kLanes = 4;
+constexpr int kRegisters = 32;
+
+}  // namespace
+
+ScheduleSpace arm_neon_direct_space(const Layer &layer) {
+    return cpu_direct_space("arm_neon_direct", kLanes, kRegisters, layer);
 }
 
-DepthwiseConvParams arm_neon_depthwise_params(const Layer &, const Halide::Target &) {
-    DepthwiseConvParams p;
-    p.family = "arm_neon_depthwise";
-    p.vector_lanes = 4;
-    p.x_vectors = 8;
-    return p;
+ScheduleChoice arm_neon_direct_default(const Layer &layer) {
+    return cpu_direct_choice("arm_neon_direct", kLanes, 4, 6, layer);
+}
+
+ScheduleSpace arm_neon_depthwise_space(const Layer &layer) {
+    return cpu_depthwise_space("arm_neon_depthwise", kLanes, kRegisters, layer);
+}
+
+ScheduleChoice arm_neon_depthwise_default(const Layer &layer) {
+    return cpu_depthwise_choice("arm_neon_depthwise", kLanes, 8, layer);
 }
 
 }  // namespace convc

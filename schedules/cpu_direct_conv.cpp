@@ -6,22 +6,22 @@ namespace convc {
 
 using namespace Halide;
 
-std::string DirectConvParams::to_string() const {
-    return family + "(lanes=" + std::to_string(vector_lanes) + ", x_vectors=" + std::to_string(x_vectors) +
-           ", tile_k=" + std::to_string(tile_k) + ")";
+bool direct_tile_fits(int x_vectors, int tile_k, int vector_registers) {
+    return x_vectors * tile_k + x_vectors + 1 <= vector_registers;
 }
 
-void schedule_cpu_direct_conv(LoweredConv &lc, const DirectConvParams &params) {
-    const int tile_x = params.vector_lanes * params.x_vectors;
-    tile_cpu_output(lc, tile_x, params.tile_k, params.vector_lanes);
+void schedule_cpu_direct_conv(LoweredConv &lc, const ScheduleChoice &choice) {
+    const int lanes = choice.param("lanes");
+    const int tile_k = choice.param("tile_k");
+    tile_cpu_output(lc, lanes * choice.param("x_vectors"), tile_k, lanes, choice.param("stage_input") != 0);
 
     const Var &x = lc.x, &k = lc.k;
-    lc.conv.vectorize(x, params.vector_lanes).unroll(x).unroll(k);
-    lc.conv.update()
-        .reorder(x, k, lc.r.x, lc.r.y, lc.r.z, lc.y, lc.n)
-        .vectorize(x, params.vector_lanes)
-        .unroll(x)
-        .unroll(k);
+    lc.conv.vectorize(x, lanes).unroll(x).unroll(k);
+    Stage update = lc.conv.update();
+    update.reorder(x, k, lc.r.x, lc.r.y, lc.r.z, lc.y, lc.n).vectorize(x, lanes).unroll(x).unroll(k);
+    if (choice.param("unroll_taps")) {
+        update.unroll(lc.r.x);
+    }
 }
 
 }  // namespace convc

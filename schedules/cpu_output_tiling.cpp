@@ -21,7 +21,7 @@ void schedule_tile_loops(Stage stage, LoweredConv &lc, const CpuOutputTiles &t, 
 
 }  // namespace
 
-CpuOutputTiles tile_cpu_output(LoweredConv &lc, int tile_x, int tile_k, int vector_lanes) {
+CpuOutputTiles tile_cpu_output(LoweredConv &lc, int tile_x, int tile_k, int vector_lanes, bool stage_input) {
     CpuOutputTiles t;
     Expr width = lc.output.output_buffer().dim(0).extent();
     Stage wide = lc.output.specialize(width >= tile_x);
@@ -30,7 +30,9 @@ CpuOutputTiles tile_cpu_output(LoweredConv &lc, int tile_x, int tile_k, int vect
 
     // One staged strip of padded rows per task: the boundary condition is evaluated once
     // per input element instead of once per multiply-add.
-    lc.padded.compute_at(lc.output, t.rows).vectorize(lc.x, vector_lanes);
+    if (stage_input) {
+        lc.padded.compute_at(lc.output, t.rows).vectorize(lc.x, vector_lanes);
+    }
     // On the guarded path the last tile is narrower; a fixed extent keeps the register
     // tile's loops constant (so they unroll) at the cost of a few wasted columns.
     lc.conv.compute_at(lc.output, t.xo).bound_extent(lc.x, tile_x);

@@ -15,6 +15,8 @@ struct CpuOutputTiles {
 
 // Output widths below tile_x take a guarded path so any width is correct; widths of at
 // least tile_x take the fast path with whole vector tiles.
-CpuOutputTiles tile_cpu_output(LoweredConv &lc, int tile_x, int tile_k, int vector_lanes);
+// With stage_input false the padded input is left inline (read through its boundary
+// condition in the inner loop).
+CpuOutputTiles tile_cpu_output(LoweredConv &lc, int tile_x, int tile_k, int vector_lanes, bool stage_input);
 
 }  // namespace convc

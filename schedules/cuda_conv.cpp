@@ -8,44 +8,58 @@ using namespace Halide;
 
 namespace {
 
+constexpr int kLanes = 32;
 constexpr int64_t kSharedBudgetBytes = 32 * 1024;
 
-// Floats of one channel of padded input a block reads for its output tile.
-int64_t staged_window(const Layer &layer, const CudaConvParams &p) {
-    int64_t w = (p.lanes - 1) * layer.stride.w + (layer.kernel.w - 1) * layer.dilation.w + 1;
-    int64_t h = (p.rows - 1) * layer.stride.h + (layer.kernel.h - 1) * layer.dilation.h + 1;
-    return w * h;
+// Floats of one input channel a block stages: its output tile's padded window plus weights.
+int64_t staged_per_channel(const Layer &layer, int rows, int tile_k) {
+    int64_t w = (kLanes - 1) * layer.stride.w + (layer.kernel.w - 1) * layer.dilation.w + 1;
+    int64_t h = (rows - 1) * layer.stride.h + (layer.kernel.h - 1) * layer.dilation.h + 1;
+    return w * h + layer.kernel.h * layer.kernel.w * tile_k;
+}
+
+int largest_chunk(const Layer &layer, int rows, int tile_k) {
+    int64_t fits = std::max<int64_t>(1, kSharedBudgetBytes / (4 * staged_per_channel(layer, rows, tile_k)));
+    return static_cast<int>(std::min<int64_t>(fits, layer.in_channels / layer.groups));
+}
+
+std::vector<int> up_to(std::vector<int> values, int64_t limit) {
+    values.erase(std::remove_if(values.begin(), values.end(), [&](int v) { return v > limit; }), values.end());
+    return values.empty() ? std::vector<int>{1} : values;
 }
 
 }  // namespace
 
-std::string CudaConvParams::to_string() const {
-    return "cuda_direct(lanes=" + std::to_string(lanes) + ", rows=" + std::to_string(rows) +
-           ", tile_k=" + std::to_string(tile_k) + ", channel_chunk=" + std::to_string(channel_chunk) + ")";
+ScheduleSpace cuda_direct_space(const Layer &layer) {
+    return {"cuda_direct",
+            {{"rows", {2, 4, 8}},
+             {"tile_k", up_to({2, 4, 8, 16}, layer.out_channels)},
+             {"channel_chunk", up_to({1, 2, 4, 8, 16}, largest_chunk(layer, 8, 16))}},
+            0};
 }
 
-CudaConvParams cuda_conv_params(const Layer &layer) {
-    CudaConvParams p;
-    p.tile_k = static_cast<int>(std::min<int64_t>(p.tile_k, layer.out_channels));
-    int64_t per_channel = staged_window(layer, p) + layer.kernel.h * layer.kernel.w * p.tile_k;
-    int64_t fits = std::max<int64_t>(1, kSharedBudgetBytes / (4 * per_channel));
-    int64_t group_in = layer.in_channels / layer.groups;
-    p.channel_chunk = static_cast<int>(std::min<int64_t>({p.channel_chunk, fits, group_in}));
-    return p;
+ScheduleChoice cuda_direct_default(const Layer &layer) {
+    int tile_k = static_cast<int>(std::min<int64_t>(8, layer.out_channels));
+    tile_k = tile_k >= 8 ? 8 : tile_k >= 4 ? 4 : 2;
+    int chunk = std::min(8, largest_chunk(layer, 4, tile_k));
+    chunk = chunk >= 8 ? 8 : chunk >= 4 ? 4 : chunk >= 2 ? 2 : 1;
+    return {"cuda_direct", {{"rows", 4}, {"tile_k", tile_k}, {"channel_chunk", chunk}}};
 }
 
-void schedule_cuda_conv(LoweredConv &lc, const CudaConvParams &p) {
+void schedule_cuda_conv(LoweredConv &lc, const ScheduleChoice &choice) {
+    const int rows_per_warp = choice.param("rows") / 2;
+    const int tile_k = choice.param("tile_k");
     const Var &x = lc.x, &y = lc.y, &k = lc.k, &n = lc.n;
-    Var warp("warp"), xo("xo"), xi("xi"), yo("yo"), yi("yi"), ko("ko"), ki("ki"), tile("tile"), flat("flat"), lane("lane"),
-        step("step");
+    Var warp("warp"), xo("xo"), xi("xi"), yo("yo"), yi("yi"), ko("ko"), ki("ki"), tile("tile"), flat("flat"),
+        lane("lane"), step("step");
     RVar rzo("rzo"), rzi("rzi");
 
     // Any output size: partial tiles are guarded, and the staged input is read through the
     // boundary condition, so overhanging lanes never touch memory outside the image.
-    lc.output.split(x, xo, xi, p.lanes, TailStrategy::GuardWithIf)
-        .split(y, yo, yi, p.rows, TailStrategy::GuardWithIf)
-        .split(k, ko, ki, p.tile_k, TailStrategy::GuardWithIf)
-        .split(yi, warp, yi, p.rows / 2)
+    lc.output.split(x, xo, xi, kLanes, TailStrategy::GuardWithIf)
+        .split(y, yo, yi, 2 * rows_per_warp, TailStrategy::GuardWithIf)
+        .split(k, ko, ki, tile_k, TailStrategy::GuardWithIf)
+        .split(yi, warp, yi, rows_per_warp)
         .reorder(xi, ki, yi, warp, xo, yo, ko, n)
         .fuse(ko, n, tile)
         .gpu_blocks(xo, yo, tile)
@@ -56,28 +70,28 @@ void schedule_cuda_conv(LoweredConv &lc, const CudaConvParams &p) {
 
     // Whole warp-wide rows, even where the output is narrower: lanes own fixed register slots.
     lc.conv.compute_at(lc.output, xo)
-        .bound_extent(x, p.lanes)
+        .bound_extent(x, kLanes)
         .store_in(MemoryType::Register)
-        .split(y, warp, y, p.rows / 2)
+        .split(y, warp, y, rows_per_warp)
         .gpu_threads(warp)
         .gpu_lanes(x)
         .unroll(k)
         .unroll(y);
     lc.conv.update()
-        .split(lc.r.z, rzo, rzi, p.channel_chunk, TailStrategy::GuardWithIf)
-        .split(y, warp, y, p.rows / 2)
+        .split(lc.r.z, rzo, rzi, choice.param("channel_chunk"), TailStrategy::GuardWithIf)
+        .split(y, warp, y, rows_per_warp)
         .reorder(x, k, y, lc.r.x, lc.r.y, rzi, warp, rzo)
         .gpu_threads(warp)
         .gpu_lanes(x)
         .unroll(k)
         .unroll(y);
 
-    // Stage one chunk of input channels and its weights per warp, spread over the lanes.
+    // Stage one chunk of input channels and its weights per block, spread over the lanes.
     Func input_tile = lc.padded.in(lc.conv);
     input_tile.compute_at(lc.conv, rzo)
         .fuse(x, y, flat)
         .fuse(flat, k, flat)
-        .split(flat, step, lane, p.lanes, TailStrategy::GuardWithIf)
+        .split(flat, step, lane, kLanes, TailStrategy::GuardWithIf)
         .gpu_lanes(lane);
     Func weight_tile = lc.weight.in(lc.conv);
     Var wx = weight_tile.args()[0], wy = weight_tile.args()[1], wc = weight_tile.args()[2], wk = weight_tile.args()[3];
@@ -85,7 +99,7 @@ void schedule_cuda_conv(LoweredConv &lc, const CudaConvParams &p) {
         .fuse(wx, wy, flat)
         .fuse(flat, wc, flat)
         .fuse(flat, wk, flat)
-        .split(flat, step, lane, p.lanes, TailStrategy::GuardWithIf)
+        .split(flat, step, lane, kLanes, TailStrategy::GuardWithIf)
         .gpu_lanes(lane);
 }
 

@@ -2,46 +2,59 @@
 
 #include <algorithm>
 
+#include "schedules/cpu_conv_space.h"
+
 namespace convc {
 
 using Halide::Target;
 
-DirectConvParams x86_direct_params(const Layer &layer, const Target &target) {
-    DirectConvParams p;
-    int registers = 16;
+namespace {
+
+struct X86Isa {
+    const char *name;
+    int lanes;
+    int registers;
+};
+
+X86Isa isa_of(const Target &target) {
     if (target.has_feature(Target::AVX512)) {
-        p.family = "x86_avx512_direct";
-        p.vector_lanes = 16;
-        registers = 32;
-    } else if (target.has_feature(Target::AVX2)) {
-        p.family = "x86_avx2_direct";
-        p.vector_lanes = 8;
-    } else {
-        p.family = "x86_sse41_direct";
-        p.vector_lanes = 4;
+        return {"x86_avx512", 16, 32};
     }
-    p.x_vectors = 2;
-    int accumulators = registers - p.x_vectors - 2;
-    p.tile_k = static_cast<int>(std::min<int64_t>(std::min(accumulators / p.x_vectors, 8), layer.out_channels));
-    return p;
+    if (target.has_feature(Target::AVX2)) {
+        return {"x86_avx2", 8, 16};
+    }
+    return {"x86_sse41", 4, 16};
 }
 
-DepthwiseConvParams x86_depthwise_params(const Layer &, const Target &target) {
-    DepthwiseConvParams p;
-    if (target.has_feature(Target::AVX512)) {
-        p.family = "x86_avx512_depthwise";
-        p.vector_lanes = 16;
-        p.x_vectors = 4;
-    } else if (target.has_feature(Target::AVX2)) {
-        p.family = "x86_avx2_depthwise";
-        p.vector_lanes = 8;
-        p.x_vectors = 4;
-    } else {
-        p.family = "x86_sse41_depthwise";
-        p.vector_lanes = 4;
-        p.x_vectors = 4;
-    }
-    return p;
+}  // namespace
+
+ScheduleSpace x86_direct_space(const Layer &layer, const Target &target) {
+    X86Isa isa = isa_of(target);
+    return cpu_direct_space(std::string(isa.name) + "_direct", isa.lanes, isa.registers, layer);
+}
+
+// Measured on the tuning suite (docs/performance.md): with 32 registers a wide row of 4
+// vectors by 4 channels, x taps unrolled, won on most layers; 16 registers hold 2 x 6.
+ScheduleChoice x86_direct_default(const Layer &layer, const Target &target) {
+    X86Isa isa = isa_of(target);
+    bool wide = isa.registers >= 32;
+    ScheduleChoice c = cpu_direct_choice(std::string(isa.name) + "_direct", isa.lanes, wide ? 4 : 2, wide ? 4 : 6, layer);
+    c.params["unroll_taps"] = wide && layer.kernel.w <= 7 ? 1 : 0;
+    return c;
+}
+
+ScheduleSpace x86_depthwise_space(const Layer &layer, const Target &target) {
+    X86Isa isa = isa_of(target);
+    return cpu_depthwise_space(std::string(isa.name) + "_depthwise", isa.lanes, isa.registers, layer);
+}
+
+ScheduleChoice x86_depthwise_default(const Layer &layer, const Target &target) {
+    X86Isa isa = isa_of(target);
+    ScheduleChoice c = cpu_depthwise_choice(std::string(isa.name) + "_depthwise", isa.lanes, 4, layer);
+    // Depthwise work per input element is small; staging the padded rows costs more than the
+    // boundary condition it saves.
+    c.params["stage_input"] = 0;
+    return c;
 }
 
 }  // namespace convc

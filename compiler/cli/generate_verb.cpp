@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "emit/bundle.h"
+#include "schedule_options.h"
 #include "target/target_name.h"
 #include "verbs.h"
 
@@ -15,6 +16,7 @@ struct GenerateOptions {
     std::string spec;
     std::string target = "host";
     std::string out_dir;
+    ScheduleOptions schedules;
 };
 
 int generate(const GenerateOptions &options) {
@@ -22,12 +24,15 @@ int generate(const GenerateOptions &options) {
     TargetPlan plan = resolve_target_plan(options.target);
     std::string out_dir = options.out_dir.empty() ? "generated/" + module.name : options.out_dir;
     std::string spec_name = std::filesystem::path(options.spec).filename().string();
-    BundleReport report = write_bundle(module, plan, spec_name, out_dir);
+    ScheduleDatabase database = options.schedules.load_database();
+    ScheduleSelector selector(&database, options.schedules.schedule);
+    BundleReport report = write_bundle(module, plan, selector, spec_name, out_dir);
     std::cout << "convc: module " << module.name << " for " << plan.name << " -> " << out_dir << "\n";
     for (size_t v = 0; v < plan.variants.size(); v++) {
         std::cout << "  " << plan.variants[v].target.to_string() << "\n";
         for (size_t i = 0; i < module.layers.size(); i++) {
-            std::cout << "    " << module.layers[i].name << ": default schedule " << report.schedules[v][i] << "\n";
+            const SelectedSchedule &s = report.schedules[v][i];
+            std::cout << "    " << module.layers[i].name << ": " << s.origin << " " << s.choice.to_string() << "\n";
         }
     }
     for (const std::string &file : report.files) {
@@ -44,6 +49,7 @@ void add_generate_verb(CLI::App &app, VerbAction &action) {
     verb->add_option("spec", options->spec, "The YAML spec file")->required();
     verb->add_option("--target,-t", options->target, "host, x86, arm, cuda, or Halide target string(s), comma-separated")->capture_default_str();
     verb->add_option("--output,-o", options->out_dir, "Output folder (default: generated/<module>)");
+    options->schedules.add_to(*verb);
     verb->callback([&action, options] { action = [options] { return generate(*options); }; });
 }
 

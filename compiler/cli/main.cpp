@@ -41,6 +41,8 @@ int main(int argc, char **argv) {
     convc::add_generate_verb(app, action);
     convc::add_run_verb(app, action);
     convc::add_targets_verb(app, action);
+    convc::add_tune_verb(app, action);
+    convc::add_bench_verb(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp &e) {
@@ -52,7 +54,7 @@ int main(int argc, char **argv) {
         std::vector<std::string> extra = app.remaining();
         if (app.get_subcommands().empty() && !extra.empty()) {
             std::cerr << "error: unknown command '" << extra.front() << "'"
-                      << convc::did_you_mean(extra.front(), {"check", "generate", "run", "targets"})
+                      << convc::did_you_mean(extra.front(), {"check", "generate", "run", "targets", "tune", "bench"})
                       << "; see convc --help\n";
         } else {
             app.exit(e);

@@ -3,6 +3,8 @@
 #include <memory>
 
 #include "io/npy.h"
+#include "pipeline/schedule_selection.h"
+#include "schedule_options.h"
 #include "jit/jit_layer.h"
 #include "spec/did_you_mean.h"
 #include "spec/spec_error.h"
@@ -21,6 +23,7 @@ struct RunOptions {
     std::string bias;
     std::string output;
     std::string target = "host";
+    ScheduleOptions schedules;
 };
 
 const Layer &find_layer(const ModuleSpec &module, const std::string &name) {
@@ -62,7 +65,9 @@ int run(const RunOptions &options) {
     }
     check_call_shapes(layer, in, w, b);
 
-    JitLayer kernel(layer, target);
+    ScheduleDatabase database = options.schedules.load_database();
+    SelectedSchedule selected = ScheduleSelector(&database, options.schedules.schedule).select(layer, target);
+    JitLayer kernel(layer, target, selected.choice);
     Shape4 out_shape = kernel.output_shape_for(input.shape);
     std::vector<float> output(out_shape[0] * out_shape[1] * out_shape[2] * out_shape[3]);
     kernel.run(in, w, b, output.data());
@@ -86,6 +91,7 @@ void add_run_verb(CLI::App &app, VerbAction &action) {
     verb->add_option("--output,-o", options->output, "Where to write the output array (.npy)")->required();
     verb->add_option("--target,-t", options->target, "Halide target string this machine runs, or host")
         ->capture_default_str();
+    options->schedules.add_to(*verb);
     verb->callback([&action, options] { action = [options] { return run(*options); }; });
 }
 

@@ -17,6 +17,8 @@ void add_check_verb(CLI::App &app, VerbAction &action);
 void add_generate_verb(CLI::App &app, VerbAction &action);
 void add_run_verb(CLI::App &app, VerbAction &action);
 void add_targets_verb(CLI::App &app, VerbAction &action);
+void add_tune_verb(CLI::App &app, VerbAction &action);
+void add_bench_verb(CLI::App &app, VerbAction &action);
 
 // Parses and validates a spec file: the first step of every verb.
 ModuleSpec load_spec(const std::string &path);

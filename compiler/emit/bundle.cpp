@@ -33,14 +33,14 @@ void write_text(const StagedDirectory &dir, const std::string &name, const std::
 
 }  // namespace
 
-BundleReport write_bundle(const ModuleSpec &module, const TargetPlan &plan, const std::string &spec_name,
-                          const std::string &out_dir) {
+BundleReport write_bundle(const ModuleSpec &module, const TargetPlan &plan, const ScheduleSelector &selector,
+                          const std::string &spec_name, const std::string &out_dir) {
     StagedDirectory dir(out_dir);
     BundleReport report;
     const std::string &m = module.name;
     std::string origin = "spec " + spec_name + ", target " + plan.name;
 
-    report.schedules = compile_kernel_library(module, plan, dir.path_of("lib" + m + ".a"), dir.staging_dir());
+    report.schedules = compile_kernel_library(module, plan, selector, dir.path_of("lib" + m + ".a"), dir.staging_dir());
     write_text(dir, m + ".h", wrapper_header(module, origin));
     write_text(dir, m + ".cpp", wrapper_source(module, plan, origin));
     write_text(dir, "HalideRuntime.h", read_text(std::string(CONVC_HALIDE_INCLUDE_DIR) + "/HalideRuntime.h"));

@@ -5,6 +5,7 @@
 
 #include "Halide.h"
 
+#include "pipeline/schedule_selection.h"
 #include "spec/layer.h"
 #include "target/target_name.h"
 
@@ -18,11 +19,11 @@ namespace convc {
 //   <module>.pc          for pkg-config
 struct BundleReport {
     std::vector<std::string> files;
-    std::vector<std::vector<std::string>> schedules;  // [variant][layer]
+    std::vector<std::vector<SelectedSchedule>> schedules;  // [variant][layer]
 };
 
 // Writes the bundle atomically: either every file appears in `out_dir`, or none does.
-BundleReport write_bundle(const ModuleSpec &module, const TargetPlan &plan, const std::string &spec_name,
-                          const std::string &out_dir);
+BundleReport write_bundle(const ModuleSpec &module, const TargetPlan &plan, const ScheduleSelector &selector,
+                          const std::string &spec_name, const std::string &out_dir);
 
 }  // namespace convc

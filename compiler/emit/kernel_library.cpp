@@ -24,26 +24,29 @@ Halide::Target runtime_target(const TargetPlan &plan) {
 
 }  // namespace
 
-std::vector<std::vector<std::string>> compile_kernel_library(const ModuleSpec &module, const TargetPlan &plan,
-                                                             const std::string &library_path,
-                                                             const std::string &scratch_dir) {
+std::vector<std::vector<SelectedSchedule>> compile_kernel_library(const ModuleSpec &module, const TargetPlan &plan,
+                                                                  const ScheduleSelector &selector,
+                                                                  const std::string &library_path,
+                                                                  const std::string &scratch_dir) {
     namespace fs = std::filesystem;
     std::vector<std::string> objects;
-    std::vector<std::vector<std::string>> schedules;
+    std::vector<std::vector<SelectedSchedule>> schedules;
     for (const KernelVariant &variant : plan.variants) {
         Halide::Target target = variant.target.with_feature(Halide::Target::NoRuntime);
         schedules.emplace_back();
         // One object per kernel: linking GPU pipelines into one Halide module would leave
         // them sharing one embedded device-code blob.
         for (const Layer &layer : module.layers) {
-            LayerPipeline lp = build_layer_pipeline(layer, target);
+            // Tuned entries are keyed by the target as the user named it, without NoRuntime.
+            SelectedSchedule selected = selector.select(layer, variant.target);
+            LayerPipeline lp = build_layer_pipeline(layer, target, selected.choice);
             std::string name =
                 kernel_function_name(module.name, layer) + (variant.suffix.empty() ? "" : "_" + variant.suffix);
             std::string object = (fs::path(scratch_dir) / (name + ".o")).string();
             lp.pipeline.compile_to_module(lp.conv.arguments(), name, target)
                 .compile({{Halide::OutputFileType::object, object}});
             objects.push_back(object);
-            schedules.back().push_back(lp.schedule);
+            schedules.back().push_back(selected);
         }
     }
     std::string runtime = (fs::path(scratch_dir) / (module.name + "_halide_runtime.o")).string();

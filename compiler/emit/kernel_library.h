@@ -5,6 +5,7 @@
 
 #include "Halide.h"
 
+#include "pipeline/schedule_selection.h"
 #include "spec/layer.h"
 #include "target/target_name.h"
 
@@ -13,9 +14,10 @@ namespace convc {
 // Compiles every layer of a module, for every variant of the plan, into one static library
 // that holds the Halide runtime once (built for the features all variants share).
 // Entry points are <module>_<layer><_suffix>. `scratch_dir` receives the intermediate
-// objects. Returns each layer's schedule description per variant: [variant][layer].
-std::vector<std::vector<std::string>> compile_kernel_library(const ModuleSpec &module, const TargetPlan &plan,
-                                                             const std::string &library_path,
-                                                             const std::string &scratch_dir);
+// objects. Returns each layer's schedule per variant: [variant][layer].
+std::vector<std::vector<SelectedSchedule>> compile_kernel_library(const ModuleSpec &module, const TargetPlan &plan,
+                                                                  const ScheduleSelector &selector,
+                                                                  const std::string &library_path,
+                                                                  const std::string &scratch_dir);
 
 }  // namespace convc

@@ -62,6 +62,11 @@ JitLayer::JitLayer(const Layer &layer, const Halide::Target &target)
     pipeline_.pipeline.compile_jit(target);
 }
 
+JitLayer::JitLayer(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule)
+    : layer_(layer), pipeline_(build_layer_pipeline(layer, target, schedule)) {
+    pipeline_.pipeline.compile_jit(target);
+}
+
 Shape4 JitLayer::output_shape_for(const std::vector<int64_t> &input_shape) const {
     return output_shape(layer_, as_shape4(layer_.name, input_shape));
 }

@@ -23,13 +23,14 @@ struct TensorRef {
 // `convc generate` emits.
 class JitLayer {
 public:
-    JitLayer(const Layer &layer, const Halide::Target &target);
+    JitLayer(const Layer &layer, const Halide::Target &target);  // the heuristic default schedule
+    JitLayer(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule);
 
     // Checks every shape against the layer (SpecError on a mismatch), then runs.
     // `output` must hold output_shape(layer, input.shape) floats.
     void run(const TensorRef &input, const TensorRef &weight, const std::optional<TensorRef> &bias, float *output);
 
-    const std::string &schedule() const { return pipeline_.schedule; }
+    std::string schedule() const { return pipeline_.schedule.to_string(); }
     Shape4 output_shape_for(const std::vector<int64_t> &input_shape) const;
 
 private:

@@ -5,18 +5,23 @@
 #include "Halide.h"
 
 #include "lower/conv2d.h"
+#include "schedules/schedule_choice.h"
 #include "spec/layer.h"
 
 namespace convc {
 
 // A layer's algorithm with its schedule applied: the one object both `generate` (AOT)
-// and `run` (JIT) compile, so the two can never disagree.
+// and `run`/`tune`/`bench` (JIT) compile, so they can never disagree.
 struct LayerPipeline {
     LoweredConv conv;
     Halide::Pipeline pipeline;
-    std::string schedule;  // what was applied, for reports
+    ScheduleChoice schedule;
 };
 
+// With a family choice, or auto:<Adams2019|Mullapudi2016|Li2018> for Halide's own
+// autoschedulers (bounded: Adams2019 runs with beam size 1 unless HL_BEAM_SIZE says otherwise).
+LayerPipeline build_layer_pipeline(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule);
+// With the family's heuristic default.
 LayerPipeline build_layer_pipeline(const Layer &layer, const Halide::Target &target);
 
 // The name of a layer's entry point in the generated library.

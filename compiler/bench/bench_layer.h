@@ -1,0 +1,35 @@
+#pragma once
+
+#include <string>
+
+#include "Halide.h"
+
+#include "pipeline/schedule_selection.h"
+#include "spec/layer.h"
+
+namespace convc {
+
+// One layer measured at one thread count: convc with its selected schedule, convc with the
+// heuristic default when the selection was tuned, and oneDNN, all in the same process.
+struct BenchRow {
+    std::string layer;
+    int threads = 0;
+    double gflop = 0;           // work of one call
+    double convc_median_ms = 0;
+    double convc_min_ms = 0;
+    double convc_gflops = 0;
+    std::string origin;         // where convc's schedule came from
+    double default_gflops = 0;  // NaN when the selection already is the default
+    double onednn_median_ms = 0;
+    double onednn_gflops = 0;   // NaN when oneDNN cannot run the layer
+    std::string onednn_impl;
+    double peak_gflops = 0;     // measured FMA peak at this thread count
+
+    std::string to_tsv() const;
+    static BenchRow from_tsv(const std::string &line);
+};
+
+BenchRow bench_layer(const Layer &layer, const Halide::Target &target, const SelectedSchedule &schedule, int threads,
+                     bool versus_onednn, double peak_gflops);
+
+}  // namespace convc

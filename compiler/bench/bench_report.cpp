@@ -1,0 +1,128 @@
+#include "bench/bench_report.h"
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "bench/svg_chart.h"
+
+namespace convc {
+
+namespace {
+
+std::set<int> thread_counts(const std::vector<BenchRow> &rows) {
+    std::set<int> counts;
+    for (const BenchRow &r : rows) {
+        counts.insert(r.threads);
+    }
+    return counts;
+}
+
+std::string format(const char *pattern, double value) {
+    if (std::isnan(value)) {
+        return "-";
+    }
+    char text[64];
+    std::snprintf(text, sizeof text, pattern, value);
+    return text;
+}
+
+std::string section(const std::vector<BenchRow> &rows, int threads) {
+    std::string text = "threads " + std::to_string(threads) + "\n";
+    char line[400];
+    std::snprintf(line, sizeof line, "%-24s %9s %9s %7s %9s %9s %7s  %s\n", "layer", "ms", "GFLOP/s", "%peak",
+                  "untuned", "oneDNN", "x oneDNN", "oneDNN kernel / convc schedule");
+    text += line;
+    double log_sum = 0, worst = INFINITY;
+    int compared = 0;
+    for (const BenchRow &r : rows) {
+        if (r.threads != threads) {
+            continue;
+        }
+        double ratio = r.convc_gflops / r.onednn_gflops;
+        if (!std::isnan(ratio)) {
+            log_sum += std::log(ratio);
+            worst = std::min(worst, ratio);
+            compared++;
+        }
+        std::snprintf(line, sizeof line, "%-24s %9.3f %9.1f %6.0f%% %9s %9s %7s  %s / %s\n", r.layer.c_str(),
+                      r.convc_median_ms, r.convc_gflops, 100 * r.convc_gflops / r.peak_gflops,
+                      format("%.1f", r.default_gflops).c_str(), format("%.1f", r.onednn_gflops).c_str(),
+                      format("%.2f", ratio).c_str(), r.onednn_impl.c_str(), r.origin.c_str());
+        text += line;
+    }
+    if (compared) {
+        std::snprintf(line, sizeof line, "geometric mean speed-up over oneDNN: %.2fx over %d layers; lowest %.2fx\n",
+                      std::exp(log_sum / compared), compared, worst);
+        text += line;
+    }
+    return text + "\n";
+}
+
+}  // namespace
+
+std::string bench_table(const std::vector<BenchRow> &rows) {
+    std::string text;
+    if (!rows.empty()) {
+        text += "FMA peak measured: ";
+        for (int t : thread_counts(rows)) {
+            for (const BenchRow &r : rows) {
+                if (r.threads == t) {
+                    text += format("%.0f", r.peak_gflops) + " GFLOP/s at " + std::to_string(t) + " thread(s)  ";
+                    break;
+                }
+            }
+        }
+        text += "\n\n";
+    }
+    for (int t : thread_counts(rows)) {
+        text += section(rows, t);
+    }
+    return text;
+}
+
+std::string bench_csv(const std::vector<BenchRow> &rows) {
+    std::string text = "layer,threads,gflop,convc_median_ms,convc_min_ms,convc_gflops,schedule_origin,"
+                       "untuned_gflops,onednn_median_ms,onednn_gflops,onednn_kernel,peak_gflops\n";
+    for (const BenchRow &r : rows) {
+        std::string tsv = r.to_tsv();
+        for (char &c : tsv) {
+            if (c == ',') {
+                c = ';';
+            } else if (c == '\t') {
+                c = ',';
+            }
+        }
+        text += tsv + "\n";
+    }
+    return text;
+}
+
+std::string bench_chart(const std::string &module, const std::vector<BenchRow> &rows) {
+    std::vector<std::string> layers;
+    std::map<std::string, size_t> index;
+    for (const BenchRow &r : rows) {
+        if (index.emplace(r.layer, layers.size()).second) {
+            layers.push_back(r.layer);
+        }
+    }
+    std::vector<std::string> series;
+    std::vector<std::vector<double>> values;
+    for (int t : thread_counts(rows)) {
+        std::string suffix = " " + std::to_string(t) + (t == 1 ? " thread" : " threads");
+        series.push_back("convc" + suffix);
+        series.push_back("oneDNN" + suffix);
+        values.emplace_back(layers.size(), NAN);
+        values.emplace_back(layers.size(), NAN);
+        for (const BenchRow &r : rows) {
+            if (r.threads == t) {
+                values[values.size() - 2][index[r.layer]] = r.convc_gflops;
+                values[values.size() - 1][index[r.layer]] = r.onednn_gflops;
+            }
+        }
+    }
+    return grouped_bar_chart_svg("convc vs oneDNN: " + module, "GFLOP/s", layers, series, values);
+}
+
+}  // namespace convc

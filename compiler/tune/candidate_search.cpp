@@ -1,0 +1,84 @@
+#include "tune/candidate_search.h"
+
+#include <algorithm>
+
+#include "schedules/cpu_conv_space.h"
+
+namespace convc {
+
+namespace {
+
+// Random draws that keep landing on tried or unfitting points mean the space is spent.
+constexpr int kMaxDraws = 200;
+
+size_t space_size(const ScheduleSpace &space) {
+    size_t size = 1;
+    for (const ParamRange &p : space.params) {
+        size *= p.values.size();
+    }
+    return size;
+}
+
+}  // namespace
+
+CandidateSearch::CandidateSearch(ScheduleSpace space, ScheduleChoice start, unsigned seed)
+    : space_(std::move(space)), start_(std::move(start)), best_(start_), rng_(seed) {
+}
+
+bool CandidateSearch::fresh(const ScheduleChoice &c) const {
+    return !tried_.count(c.to_string()) && fits_space(c, space_);
+}
+
+ScheduleChoice CandidateSearch::random_point() {
+    ScheduleChoice c{space_.family, {}};
+    for (const ParamRange &p : space_.params) {
+        std::uniform_int_distribution<size_t> pick(0, p.values.size() - 1);
+        c.params[p.name] = p.values[pick(rng_)];
+    }
+    return c;
+}
+
+ScheduleChoice CandidateSearch::neighbour_of_best() {
+    ScheduleChoice c = best_;
+    std::uniform_int_distribution<size_t> which(0, space_.params.size() - 1);
+    const ParamRange &p = space_.params[which(rng_)];
+    auto at = std::find(p.values.begin(), p.values.end(), c.params[p.name]);
+    size_t index = at == p.values.end() ? 0 : static_cast<size_t>(at - p.values.begin());
+    bool up = std::bernoulli_distribution(0.5)(rng_);
+    if (up && index + 1 < p.values.size()) {
+        index++;
+    } else if (!up && index > 0) {
+        index--;
+    }
+    c.params[p.name] = p.values[index];
+    return c;
+}
+
+bool CandidateSearch::next(ScheduleChoice &candidate) {
+    if (tried_.size() >= space_size(space_)) {
+        return false;
+    }
+    if (proposals_++ == 0 && fresh(start_)) {
+        candidate = start_;
+        tried_.insert(candidate.to_string());
+        return true;
+    }
+    for (int draw = 0; draw < kMaxDraws; draw++) {
+        ScheduleChoice c = (draw + proposals_) % 2 ? neighbour_of_best() : random_point();
+        if (fresh(c)) {
+            candidate = c;
+            tried_.insert(c.to_string());
+            return true;
+        }
+    }
+    return false;
+}
+
+void CandidateSearch::report(const ScheduleChoice &candidate, double score) {
+    if (score > best_score_) {
+        best_score_ = score;
+        best_ = candidate;
+    }
+}
+
+}  // namespace convc

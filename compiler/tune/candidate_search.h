@@ -1,0 +1,40 @@
+#pragma once
+
+#include <random>
+#include <set>
+#include <string>
+
+#include "schedules/schedule_choice.h"
+
+namespace convc {
+
+// The order in which the tuner tries schedules of one family: the heuristic default
+// first, then alternately a random point of the space and a one-parameter step away from
+// the best so far (a simple evolutionary search). Never proposes a point twice or one
+// that does not fit the space. Seeded, so a run is repeatable.
+class CandidateSearch {
+public:
+    CandidateSearch(ScheduleSpace space, ScheduleChoice start, unsigned seed = 2026);
+
+    // The next untried candidate; false when the space is exhausted.
+    bool next(ScheduleChoice &candidate);
+    void report(const ScheduleChoice &candidate, double score);
+
+    const ScheduleChoice &best() const { return best_; }
+    double best_score() const { return best_score_; }
+
+private:
+    ScheduleChoice random_point();
+    ScheduleChoice neighbour_of_best();
+    bool fresh(const ScheduleChoice &candidate) const;
+
+    ScheduleSpace space_;
+    ScheduleChoice start_;
+    ScheduleChoice best_;
+    double best_score_ = -1.0;
+    std::set<std::string> tried_;
+    std::mt19937 rng_;
+    int proposals_ = 0;
+};
+
+}  // namespace convc

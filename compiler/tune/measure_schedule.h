@@ -1,0 +1,38 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "Halide.h"
+
+#include "bench/timing.h"
+#include "schedules/schedule_choice.h"
+#include "spec/layer.h"
+#include "spec/layer_geometry.h"
+
+namespace convc {
+
+// Seeded data for one layer and the reference output every candidate must reproduce.
+struct LayerTrial {
+    Shape4 input;
+    Shape4 output;
+    std::vector<float> x, w, b;
+    std::vector<double> reference;  // computed once, in double precision
+};
+
+// The layer's input_shape, or batch 1 at 56x56 when the spec leaves it open.
+LayerTrial make_layer_trial(const Layer &layer);
+
+struct Measurement {
+    bool ok = false;
+    std::string failure;  // why a candidate was rejected
+    double gflops = 0;
+    Timing timing;
+};
+
+// Compiles `schedule` for this machine, checks its output against the reference, and
+// times it: a candidate that computes the wrong thing is never accepted, however fast.
+Measurement measure_schedule(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule,
+                             const LayerTrial &trial, double min_seconds = 0.15);
+
+}  // namespace convc

@@ -1,0 +1,126 @@
+#include "tune/schedule_database.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "io/atomic_file.h"
+#include "spec/layer_geometry.h"
+#include "spec/spec_error.h"
+
+namespace convc {
+
+namespace {
+
+// Tuned schedules are only valid for the Halide that compiled them.
+const std::string kHalideVersion = std::to_string(CONVC_HALIDE_VERSION_MAJOR);
+
+std::string pair_text(const HW &hw) {
+    return std::to_string(hw.h) + "x" + std::to_string(hw.w);
+}
+
+TunedEntry read_entry(const YAML::Node &node) {
+    TunedEntry e;
+    e.schedule.family = node["schedule"].as<std::string>();
+    for (const auto &param : node["params"]) {
+        e.schedule.params[param.first.as<std::string>()] = param.second.as<int>();
+    }
+    e.gflops = node["gflops"].as<double>(0);
+    e.default_gflops = node["default_gflops"].as<double>(0);
+    e.threads = node["threads"].as<int>(0);
+    e.candidates = node["candidates"].as<int>(0);
+    return e;
+}
+
+std::string rounded(double value) {
+    std::ostringstream s;
+    s << std::fixed << std::setprecision(1) << value;
+    return s.str();
+}
+
+}  // namespace
+
+std::string layer_signature(const Layer &layer) {
+    Padding p = resolved_padding(layer);
+    std::string input = "any";
+    if (layer.input_shape) {
+        const Shape4 &s = *layer.input_shape;
+        input = std::to_string(s[0]) + "x" + std::to_string(s[1]) + "x" + std::to_string(s[2]) + "x" +
+                std::to_string(s[3]);
+    }
+    return layer.op + " in=" + std::to_string(layer.in_channels) + " out=" + std::to_string(layer.out_channels) +
+           " kernel=" + pair_text(layer.kernel) + " stride=" + pair_text(layer.stride) +
+           " dilation=" + pair_text(layer.dilation) + " groups=" + std::to_string(layer.groups) + " pad=" +
+           std::to_string(p.top) + "," + std::to_string(p.bottom) + "," + std::to_string(p.left) + "," +
+           std::to_string(p.right) + " mode=" + padding_mode_name(layer.padding_mode) +
+           " bias=" + (layer.bias ? "true" : "false") + " input=" + input;
+}
+
+ScheduleDatabase::Key ScheduleDatabase::key_of(const Layer &layer, const Halide::Target &target) {
+    return {layer_signature(layer), target.to_string(), kHalideVersion};
+}
+
+ScheduleDatabase ScheduleDatabase::load(const std::string &path) {
+    ScheduleDatabase db;
+    db.path_ = path;
+    if (!std::filesystem::exists(path)) {
+        return db;
+    }
+    try {
+        YAML::Node root = YAML::LoadFile(path);
+        for (const YAML::Node &node : root["entries"]) {
+            Key key{node["layer"].as<std::string>(), node["target"].as<std::string>(), node["halide"].as<std::string>()};
+            db.entries_[key] = read_entry(node);
+        }
+    } catch (const YAML::Exception &e) {
+        throw SpecError({path, e.mark.line + 1, e.mark.column + 1}, "", "malformed schedule database: " + e.msg);
+    }
+    return db;
+}
+
+std::optional<TunedEntry> ScheduleDatabase::find(const Layer &layer, const Halide::Target &target) const {
+    auto it = entries_.find(key_of(layer, target));
+    if (it == entries_.end()) {
+        return std::nullopt;
+    }
+    return it->second;
+}
+
+void ScheduleDatabase::store(const Layer &layer, const Halide::Target &target, const TunedEntry &entry) {
+    entries_[key_of(layer, target)] = entry;
+}
+
+void ScheduleDatabase::save() const {
+    YAML::Emitter out;
+    out << YAML::Comment("convc tuned schedules: one entry per (layer signature, target, Halide version).\n"
+                         "Written by `convc tune`; read by `convc generate`, `run` and `bench`.");
+    out << YAML::BeginMap << YAML::Key << "entries" << YAML::Value << YAML::BeginSeq;
+    for (const auto &[key, e] : entries_) {
+        out << YAML::BeginMap;
+        out << YAML::Key << "layer" << YAML::Value << key.layer;
+        out << YAML::Key << "target" << YAML::Value << key.target;
+        out << YAML::Key << "halide" << YAML::Value << key.halide;
+        out << YAML::Key << "schedule" << YAML::Value << e.schedule.family;
+        out << YAML::Key << "params" << YAML::Value << YAML::Flow << YAML::BeginMap;
+        for (const auto &[name, value] : e.schedule.params) {
+            out << YAML::Key << name << YAML::Value << value;
+        }
+        out << YAML::EndMap;
+        out << YAML::Key << "gflops" << YAML::Value << rounded(e.gflops);
+        out << YAML::Key << "default_gflops" << YAML::Value << rounded(e.default_gflops);
+        out << YAML::Key << "threads" << YAML::Value << e.threads;
+        out << YAML::Key << "candidates" << YAML::Value << e.candidates;
+        out << YAML::EndMap;
+    }
+    out << YAML::EndSeq << YAML::EndMap;
+    std::filesystem::path parent = std::filesystem::path(path_).parent_path();
+    if (!parent.empty()) {
+        std::filesystem::create_directories(parent);
+    }
+    write_file_atomically(path_, std::string(out.c_str()) + "\n");
+}
+
+}  // namespace convc

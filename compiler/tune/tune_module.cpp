@@ -1,0 +1,103 @@
+#include "tune/tune_module.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ostream>
+#include <set>
+#include <thread>
+
+#include "schedules/choose_schedule.h"
+#include "tune/candidate_search.h"
+#include "tune/measure_schedule.h"
+
+namespace convc {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+int thread_count() {
+    const char *env = std::getenv("HL_NUM_THREADS");
+    return env && std::atoi(env) > 0 ? std::atoi(env) : static_cast<int>(std::thread::hardware_concurrency());
+}
+
+void show_progress(std::ostream &out, size_t index, size_t total, const Layer &layer, int candidates, double best,
+                   double left) {
+    char line[200];
+    std::snprintf(line, sizeof line, "\r[%zu/%zu] %-24.24s candidates %3d  best %7.1f GFLOP/s  left %4.0f s ",
+                  index, total, layer.name.c_str(), candidates, best, left < 0 ? 0.0 : left);
+    out << line << std::flush;
+}
+
+// Searches one layer's space until `deadline`; the default is always measured first.
+TunedEntry tune_layer(const Layer &layer, const Halide::Target &target, Clock::time_point deadline,
+                      std::ostream &progress, size_t index, size_t total) {
+    LayerTrial trial = make_layer_trial(layer);
+    ScheduleChoice start = default_schedule(layer, target);
+    CandidateSearch search(schedule_space(layer, target), start);
+    TunedEntry entry;
+    entry.threads = thread_count();
+    ScheduleChoice candidate;
+    while ((entry.candidates == 0 || Clock::now() < deadline) && search.next(candidate)) {
+        Measurement m = measure_schedule(layer, target, candidate, trial);
+        entry.candidates++;
+        if (m.ok) {
+            search.report(candidate, m.gflops);
+        }
+        if (candidate == start) {
+            entry.default_gflops = m.gflops;
+        }
+        show_progress(progress, index, total, layer, entry.candidates, search.best_score(),
+                      std::chrono::duration<double>(deadline - Clock::now()).count());
+    }
+    entry.schedule = search.best();
+    entry.gflops = search.best_score();
+    return entry;
+}
+
+}  // namespace
+
+TuneReport tune_module(const ModuleSpec &module, const TargetPlan &plan, double budget_seconds,
+                       ScheduleDatabase &database, std::ostream &progress) {
+    TuneReport report;
+    std::vector<std::pair<const Layer *, Halide::Target>> work;
+    std::set<std::string> seen;
+    for (const KernelVariant &variant : plan.variants) {
+        if (variant.target.has_gpu_feature() || !host_runs(variant.target)) {
+            progress << "convc tune: " << variant.target.to_string()
+                     << " does not run on this machine; its layers keep the heuristic default schedules\n";
+            report.layers_skipped += static_cast<int>(module.layers.size());
+            continue;
+        }
+        for (const Layer &layer : module.layers) {
+            if (seen.insert(layer_signature(layer) + variant.target.to_string()).second) {
+                work.emplace_back(&layer, variant.target);
+            }
+        }
+    }
+    Clock::time_point start = Clock::now();
+    for (size_t i = 0; i < work.size(); i++) {
+        double left = budget_seconds - seconds_since(start);
+        Clock::time_point deadline =
+            Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                               std::max(0.0, left / static_cast<double>(work.size() - i))));
+        const auto &[layer, target] = work[i];
+        TunedEntry entry = tune_layer(*layer, target, deadline, progress, i + 1, work.size());
+        database.store(*layer, target, entry);
+        database.save();
+        report.layers_tuned++;
+        report.candidates += entry.candidates;
+        char summary[256];
+        std::snprintf(summary, sizeof summary, "\r[%zu/%zu] %-24.24s %3d candidates  default %7.1f  tuned %7.1f GFLOP/s  %s\n",
+                      i + 1, work.size(), layer->name.c_str(), entry.candidates, entry.default_gflops, entry.gflops,
+                      entry.schedule.to_string().c_str());
+        progress << summary << std::flush;
+    }
+    return report;
+}
+
+}  // namespace convc

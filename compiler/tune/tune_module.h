@@ -1,0 +1,24 @@
+#pragma once
+
+#include <iosfwd>
+
+#include "spec/layer.h"
+#include "target/target_name.h"
+#include "tune/schedule_database.h"
+
+namespace convc {
+
+struct TuneReport {
+    int layers_tuned = 0;
+    int layers_skipped = 0;  // variants this machine cannot run: they keep the heuristic default
+    int candidates = 0;
+};
+
+// Tunes every layer of a module for every variant of the plan this machine can run, within
+// `budget_seconds` in all, storing each layer's best schedule in `database` and saving it
+// after every layer (an interrupted run keeps what it finished). Layers whose signature
+// already appeared in this run are not tuned twice. `progress` gets a live status line.
+TuneReport tune_module(const ModuleSpec &module, const TargetPlan &plan, double budget_seconds,
+                       ScheduleDatabase &database, std::ostream &progress);
+
+}  // namespace convc

@@ -1,0 +1,72 @@
+#include "schedules/cpu_conv_space.h"
+
+#include <algorithm>
+
+#include "schedules/cpu_direct_conv.h"
+
+namespace convc {
+
+namespace {
+
+// Fully unrolled windows beyond this many taps bloat code more than they save.
+constexpr int64_t kMaxUnrolledTaps = 49;
+
+std::vector<int> up_to(std::vector<int> values, int64_t limit) {
+    values.erase(std::remove_if(values.begin(), values.end(), [&](int v) { return v > limit; }), values.end());
+    return values.empty() ? std::vector<int>{1} : values;
+}
+
+}  // namespace
+
+ScheduleSpace cpu_direct_space(const std::string &family, int lanes, int registers, const Layer &layer) {
+    return {family,
+            {{"lanes", {lanes}},
+             {"x_vectors", {1, 2, 3, 4, 6}},
+             {"tile_k", up_to({1, 2, 3, 4, 6, 8, 12, 16}, layer.out_channels)},
+             {"stage_input", {0, 1}},
+             {"unroll_taps", {0, 1}}},
+            registers};
+}
+
+ScheduleChoice cpu_direct_choice(const std::string &family, int lanes, int x_vectors, int tile_k, const Layer &layer) {
+    return {family,
+            {{"lanes", lanes},
+             {"x_vectors", x_vectors},
+             {"tile_k", static_cast<int>(std::min<int64_t>(tile_k, layer.out_channels))},
+             {"stage_input", 1},
+             {"unroll_taps", 0}}};
+}
+
+ScheduleSpace cpu_depthwise_space(const std::string &family, int lanes, int registers, const Layer &layer) {
+    std::vector<int> unroll = {0};
+    if (layer.kernel.h * layer.kernel.w <= kMaxUnrolledTaps) {
+        unroll.push_back(1);
+    }
+    return {family,
+            {{"lanes", {lanes}}, {"x_vectors", {1, 2, 4, 6, 8}}, {"stage_input", {0, 1}}, {"unroll_taps", unroll}},
+            registers};
+}
+
+ScheduleChoice cpu_depthwise_choice(const std::string &family, int lanes, int x_vectors, const Layer &layer) {
+    int unroll = layer.kernel.h * layer.kernel.w <= kMaxUnrolledTaps ? 1 : 0;
+    return {family, {{"lanes", lanes}, {"x_vectors", x_vectors}, {"stage_input", 1}, {"unroll_taps", unroll}}};
+}
+
+bool fits_space(const ScheduleChoice &choice, const ScheduleSpace &space) {
+    if (choice.family != space.family || choice.params.size() != space.params.size()) {
+        return false;
+    }
+    for (const ParamRange &range : space.params) {
+        auto it = choice.params.find(range.name);
+        if (it == choice.params.end() ||
+            std::find(range.values.begin(), range.values.end(), it->second) == range.values.end()) {
+            return false;
+        }
+    }
+    if (choice.params.count("tile_k") && space.register_budget > 0) {
+        return direct_tile_fits(choice.param("x_vectors"), choice.param("tile_k"), space.register_budget);
+    }
+    return true;
+}
+
+}  // namespace convc

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <string>
+
+#include "schedules/schedule_choice.h"
+#include "spec/layer.h"
+
+namespace convc {
+
+// The parameter spaces of the CPU families (cpu_direct_conv, cpu_depthwise_conv), shared by
+// every ISA: only the lanes and the register budget differ.
+ScheduleSpace cpu_direct_space(const std::string &family, int lanes, int registers, const Layer &layer);
+ScheduleChoice cpu_direct_choice(const std::string &family, int lanes, int x_vectors, int tile_k, const Layer &layer);
+ScheduleSpace cpu_depthwise_space(const std::string &family, int lanes, int registers, const Layer &layer);
+ScheduleChoice cpu_depthwise_choice(const std::string &family, int lanes, int x_vectors, const Layer &layer);
+
+// Whether every parameter of `choice` is one of its space's values and the tile fits.
+bool fits_space(const ScheduleChoice &choice, const ScheduleSpace &space);
+
+}  // namespace convc

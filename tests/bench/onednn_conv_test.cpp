@@ -1,0 +1,194 @@
+// The benchmark harness checked against things that do not share its code: oneDNN's
+// answers against the double-precision reference, so that a fast rival is also a correct
+// one; the chart and the FMA peak only for sanity, since their consumers are people.
+
+#include <cmath>
+#include <limits>
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "bench/fma_peak.h"
+#include "bench/onednn_conv.h"
+#include "bench/svg_chart.h"
+#include "bench/timing.h"
+#include "reference/conv2d_reference.h"
+
+namespace convc {
+namespace {
+
+Layer conv(int64_t c, int64_t k, HW kernel, HW padding, bool bias) {
+    Layer layer;
+    layer.name = "test";
+    layer.in_channels = c;
+    layer.out_channels = k;
+    layer.kernel = kernel;
+    layer.padding = padding;
+    layer.bias = bias;
+    return layer;
+}
+
+convc_reference::Conv2dParams reference_params(const Layer &layer) {
+    Padding pad = resolved_padding(layer);
+    convc_reference::Conv2dParams p;
+    p.in_channels = layer.in_channels;
+    p.out_channels = layer.out_channels;
+    p.kernel_h = layer.kernel.h;
+    p.kernel_w = layer.kernel.w;
+    p.stride_h = layer.stride.h;
+    p.stride_w = layer.stride.w;
+    p.pad_top = pad.top;
+    p.pad_bottom = pad.bottom;
+    p.pad_left = pad.left;
+    p.pad_right = pad.right;
+    p.dilation_h = layer.dilation.h;
+    p.dilation_w = layer.dilation.w;
+    p.groups = layer.groups;
+    return p;
+}
+
+std::vector<float> random_floats(int64_t count, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+    std::vector<float> v(static_cast<size_t>(count));
+    for (float &f : v) {
+        f = dist(rng);
+    }
+    return v;
+}
+
+int64_t count(const Shape4 &s) {
+    return s[0] * s[1] * s[2] * s[3];
+}
+
+struct Case {
+    const char *name;
+    Layer layer;
+    Shape4 input;
+};
+
+// Each case isolates one way the Layer -> oneDNN mapping could go wrong.
+std::vector<Case> cases() {
+    std::vector<Case> all;
+    all.push_back({"plain_3x3_pad1", conv(3, 4, {3, 3}, {1, 1}, true), {2, 3, 8, 8}});
+
+    Layer strided = conv(4, 5, {3, 3}, {1, 1}, false);
+    strided.stride = {2, 2};
+    all.push_back({"stride2_odd_input", strided, {1, 4, 9, 9}});
+
+    // An even kernel under 'same' pads one more on the bottom/right: asymmetric padding_l/r.
+    Layer same = conv(3, 4, {4, 2}, {0, 0}, true);
+    same.padding_kind = PaddingKind::Same;
+    all.push_back({"same_even_kernel", same, {1, 3, 7, 6}});
+
+    Layer dilated = conv(3, 4, {3, 3}, {2, 2}, false);
+    dilated.dilation = {2, 2};
+    all.push_back({"dilation2", dilated, {1, 3, 10, 9}});
+
+    Layer grouped = conv(4, 6, {3, 3}, {1, 1}, true);
+    grouped.groups = 2;
+    all.push_back({"groups2", grouped, {2, 4, 6, 6}});
+
+    Layer depthwise = conv(8, 8, {3, 3}, {1, 1}, false);
+    depthwise.groups = 8;
+    all.push_back({"depthwise", depthwise, {1, 8, 7, 7}});
+
+    // Rectangular everything, grouped: catches swapped h/w in the 5-D weights as well.
+    Layer mixed = conv(16, 8, {1, 3}, {0, 1}, true);
+    mixed.stride = {2, 1};
+    mixed.dilation = {1, 2};
+    mixed.groups = 4;
+    all.push_back({"rectangular_grouped", mixed, {1, 16, 9, 11}});
+    return all;
+}
+
+// Names the case in failure messages instead of dumping its bytes.
+void PrintTo(const Case &c, std::ostream *os) {
+    *os << c.name;
+}
+
+class OnednnVsReference : public ::testing::TestWithParam<Case> {};
+
+TEST_P(OnednnVsReference, MatchesDoublePrecisionReference) {
+    const Case &c = GetParam();
+    std::vector<float> x = random_floats(count(c.input), 1);
+    std::vector<float> w = random_floats(count(weight_shape(c.layer)), 2);
+    std::vector<float> b = random_floats(c.layer.out_channels, 3);
+    const float *bias = c.layer.bias ? b.data() : nullptr;
+
+    std::vector<float> got = run_onednn_conv(c.layer, c.input, x.data(), w.data(), bias);
+
+    std::array<int64_t, 4> ref_shape{};
+    std::vector<double> want =
+        convc_reference::conv2d(reference_params(c.layer), x.data(), c.input, w.data(), bias, ref_shape);
+    ASSERT_EQ(ref_shape, output_shape(c.layer, c.input));
+    ASSERT_EQ(got.size(), want.size());
+    double scale = 0;
+    for (double v : want) {
+        scale = std::max(scale, std::abs(v));
+    }
+    for (size_t i = 0; i < want.size(); i++) {
+        ASSERT_NEAR(got[i], want[i], 1e-4 * scale) << "at flat index " << i;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Layers, OnednnVsReference, ::testing::ValuesIn(cases()),
+                         [](const ::testing::TestParamInfo<Case> &info) { return std::string(info.param.name); });
+
+TEST(OnednnTiming, TimesAResNetLayer) {
+    Layer layer = conv(64, 64, {3, 3}, {1, 1}, true);
+    std::string why;
+    std::optional<OnednnResult> result = time_onednn_conv(layer, {1, 64, 28, 28}, &why);
+    ASSERT_TRUE(result) << why;
+    EXPECT_GT(result->timing.median_s, 0);
+    EXPECT_GT(result->timing.min_s, 0);
+    EXPECT_GE(result->timing.runs, 10);
+    EXPECT_FALSE(result->implementation.empty());
+}
+
+TEST(OnednnTiming, RefusesReflectPadding) {
+    Layer layer = conv(4, 4, {3, 3}, {1, 1}, true);
+    layer.padding_mode = PaddingMode::Reflect;
+    std::string why;
+    EXPECT_FALSE(time_onednn_conv(layer, {1, 4, 8, 8}, &why));
+    EXPECT_NE(why.find("reflect"), std::string::npos) << why;
+}
+
+TEST(Timing, RunsAtLeastTheMinimumAndOrdersStatistics) {
+    int calls = 0;
+    Timing t = time_repeated([&] { calls++; }, 7, 0.0);
+    EXPECT_EQ(t.runs, 7);
+    EXPECT_EQ(calls, 8);  // one warm-up
+    EXPECT_LE(t.min_s, t.median_s);
+}
+
+TEST(SvgChart, IsCompleteEscapedAndSurvivesNaN) {
+    double nan = std::numeric_limits<double>::quiet_NaN();
+    std::vector<std::string> categories{"resnet.conv1", "a<b>&c", "depthwise_3x3"};
+    std::vector<std::string> series{"convc 1 thread", "oneDNN 1 thread"};
+    std::string svg = grouped_bar_chart_svg("GFLOP/s & more", "GFLOP/s", categories, series,
+                                            {{10.5, 20, nan}, {12, nan, 3.25}});
+    EXPECT_EQ(svg.rfind("<svg", 0), 0u);
+    ASSERT_GE(svg.size(), 7u);
+    EXPECT_EQ(svg.substr(svg.size() - 7), "</svg>\n");
+    for (const std::string &name : {std::string("resnet.conv1"), std::string("depthwise_3x3"), series[0], series[1]}) {
+        EXPECT_NE(svg.find(name), std::string::npos) << name;
+    }
+    EXPECT_NE(svg.find("a&lt;b&gt;&amp;c"), std::string::npos);
+    EXPECT_NE(svg.find("GFLOP/s &amp; more"), std::string::npos);
+    EXPECT_EQ(svg.find("a<b>"), std::string::npos);
+    EXPECT_EQ(svg.find("nan"), std::string::npos);
+    EXPECT_EQ(svg, grouped_bar_chart_svg("GFLOP/s & more", "GFLOP/s", categories, series,
+                                         {{10.5, 20, nan}, {12, nan, 3.25}}));
+}
+
+TEST(SvgChart, RejectsMismatchedValues) {
+    EXPECT_THROW(grouped_bar_chart_svg("t", "y", {"a", "b"}, {"s"}, {{1.0}}), std::invalid_argument);
+}
+
+TEST(FmaPeak, MeasuresSomething) {
+    EXPECT_GT(measure_fma_peak_gflops(Halide::get_host_target(), 1), 1.0);
+}
+
+}  // namespace
+}  // namespace convc
