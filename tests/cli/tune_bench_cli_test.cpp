@@ -1,0 +1,120 @@
+// `convc tune` and `convc bench` as a user runs them: the database they write, what
+// `generate` then reads, interruption, and the reports.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+    int status = -1;
+    std::string output;
+};
+
+Result sh(const std::string &command) {
+    Result r;
+    FILE *pipe = popen((command + " 2>&1").c_str(), "r");
+    char buffer[4096];
+    while (pipe && std::fgets(buffer, sizeof buffer, pipe)) {
+        r.output += buffer;
+    }
+    int raw = pipe ? pclose(pipe) : -1;
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    return r;
+}
+
+std::string convc() {
+    return std::string("'") + CONVC_EXECUTABLE + "'";
+}
+
+std::string seed_spec() {
+    return std::string("'") + CONVC_SOURCE_DIR + "/specs/examples/seed_example.yaml'";
+}
+
+std::string read(const fs::path &path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+class TuneBench : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = fs::temp_directory_path() / ("convc_tune_test_" + std::to_string(::getpid()));
+        fs::create_directories(dir_);
+    }
+    void TearDown() override { fs::remove_all(dir_); }
+    fs::path dir_;
+};
+
+TEST_F(TuneBench, TuneWritesTheDatabaseThatGenerateReads) {
+    fs::path db = dir_ / "db" / "tuned.yaml";
+    Result tune = sh(convc() + " tune " + seed_spec() + " --budget 4s --db '" + db.string() + "'");
+    ASSERT_EQ(tune.status, 0) << tune.output;
+    EXPECT_NE(tune.output.find("candidates"), std::string::npos) << tune.output;
+    std::string text = read(db);
+    // conv_pad1 and conv_same resolve to the same shape: one entry serves both.
+    EXPECT_NE(text.find("kernel=3x3 stride=1x1 dilation=1x1 groups=1 pad=1,1,1,1"), std::string::npos) << text;
+    EXPECT_NE(text.find("pad=0,0,0,0"), std::string::npos) << text;
+
+    Result generate = sh(convc() + " generate " + seed_spec() + " --db '" + db.string() + "' -o '" +
+                         (dir_ / "out").string() + "'");
+    ASSERT_EQ(generate.status, 0) << generate.output;
+    EXPECT_NE(generate.output.find("conv_same: tuned (database)"), std::string::npos) << generate.output;
+    Result forced = sh(convc() + " generate " + seed_spec() + " --db '" + db.string() + "' --schedule default -o '" +
+                       (dir_ / "out2").string() + "'");
+    EXPECT_EQ(forced.output.find("tuned (database)"), std::string::npos) << forced.output;
+}
+
+TEST_F(TuneBench, AnInterruptedTuneLeavesAUsableDatabase) {
+    fs::path db = dir_ / "tuned.yaml";
+    std::string suite = std::string("'") + CONVC_SOURCE_DIR + "/specs/examples/resnet_blocks.yaml'";
+    sh("timeout -s INT 6 " + convc() + " tune " + suite + " --budget 600s --db '" + db.string() + "'");
+    Result generate = sh(convc() + " generate " + suite + " --db '" + db.string() + "' -o '" + (dir_ / "out").string() + "'");
+    EXPECT_EQ(generate.status, 0) << generate.output;
+    for (const auto &entry : fs::directory_iterator(dir_)) {
+        EXPECT_EQ(entry.path().filename().string().find("convc-tmp"), std::string::npos) << entry.path();
+    }
+}
+
+TEST_F(TuneBench, TargetsThatDoNotRunHereKeepDefaults) {
+    fs::path db = dir_ / "tuned.yaml";
+    Result tune = sh(convc() + " tune " + seed_spec() + " --target arm --budget 2s --db '" + db.string() + "'");
+    ASSERT_EQ(tune.status, 0) << tune.output;
+    EXPECT_NE(tune.output.find("heuristic default"), std::string::npos) << tune.output;
+}
+
+TEST_F(TuneBench, BadBudgetAndThreadsAreRefused) {
+    Result budget = sh(convc() + " tune " + seed_spec() + " --budget soon");
+    EXPECT_EQ(budget.status, 2) << budget.output;
+    EXPECT_NE(budget.output.find("'--budget'"), std::string::npos) << budget.output;
+    Result threads = sh(convc() + " bench " + seed_spec() + " --threads 0");
+    EXPECT_EQ(threads.status, 2) << threads.output;
+    EXPECT_NE(threads.output.find("'--threads'"), std::string::npos) << threads.output;
+}
+
+TEST_F(TuneBench, BenchComparesWithOnednnAndWritesCsvAndChart) {
+    Result bench = sh(convc() + " bench " + seed_spec() + " --threads 1 --schedule default -o '" + dir_.string() + "'");
+    ASSERT_EQ(bench.status, 0) << bench.output;
+    EXPECT_NE(bench.output.find("geometric mean speed-up over oneDNN"), std::string::npos) << bench.output;
+    EXPECT_NE(bench.output.find("FMA peak measured"), std::string::npos) << bench.output;
+    std::string csv = read(dir_ / "results.csv");
+    EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4) << csv;  // header + 3 layers
+    EXPECT_NE(csv.find("conv_valid,1,"), std::string::npos) << csv;
+    std::string svg = read(dir_ / "results.svg");
+    EXPECT_EQ(svg.rfind("<svg", 0), 0u);
+    EXPECT_NE(svg.find("oneDNN 1 thread"), std::string::npos);
+}
+
+}  // namespace

@@ -1,0 +1,156 @@
+// The tuner's parts: the search never repeats or leaves the space, the database round-trips
+// and keys layers by shape, schedule selection prefers the database, candidates from the
+// whole space compute the right thing, and Halide's autoschedulers give correct kernels.
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "pipeline/schedule_selection.h"
+#include "schedules/choose_schedule.h"
+#include "schedules/cpu_conv_space.h"
+#include "spec/spec_error.h"
+#include "tune/candidate_search.h"
+#include "tune/measure_schedule.h"
+#include "tune/schedule_database.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+convc::Layer small_layer(int64_t groups = 1) {
+    convc::Layer l;
+    l.name = "small";
+    l.in_channels = 8;
+    l.out_channels = 8;
+    l.kernel = {3, 3};
+    l.padding = {1, 1};
+    l.groups = groups;
+    l.input_shape = convc::Shape4{1, 8, 9, 37};
+    return l;
+}
+
+const Halide::Target kHost = Halide::get_host_target();
+
+TEST(CandidateSearch, StartsWithTheDefaultAndNeverRepeats) {
+    convc::Layer layer = small_layer();
+    convc::ScheduleSpace space = convc::schedule_space(layer, kHost);
+    convc::ScheduleChoice start = convc::default_schedule(layer, kHost);
+    convc::CandidateSearch search(space, start);
+    std::set<std::string> seen;
+    convc::ScheduleChoice c;
+    ASSERT_TRUE(search.next(c));
+    EXPECT_EQ(c, start);
+    seen.insert(c.to_string());
+    for (int i = 0; i < 40 && search.next(c); i++) {
+        EXPECT_TRUE(seen.insert(c.to_string()).second) << c.to_string();
+        EXPECT_TRUE(convc::fits_space(c, space)) << c.to_string();
+        search.report(c, i);
+    }
+    EXPECT_GT(seen.size(), 10u);
+}
+
+TEST(CandidateSearch, ExhaustsASmallSpace) {
+    convc::ScheduleSpace space{"x86_avx512_depthwise",
+                               {{"lanes", {16}}, {"x_vectors", {1, 2}}, {"stage_input", {0, 1}}, {"unroll_taps", {0}}},
+                               32};
+    convc::CandidateSearch search(space, {"x86_avx512_depthwise",
+                                          {{"lanes", 16}, {"x_vectors", 1}, {"stage_input", 1}, {"unroll_taps", 0}}});
+    convc::ScheduleChoice c;
+    int count = 0;
+    while (search.next(c)) {
+        count++;
+    }
+    EXPECT_EQ(count, 4);
+}
+
+TEST(ScheduleSpace, RegisterBudgetRejectsOversizedTiles) {
+    convc::Layer layer = small_layer();
+    convc::ScheduleSpace space = convc::schedule_space(layer, kHost);
+    convc::ScheduleChoice c = convc::default_schedule(layer, kHost);
+    c.params["x_vectors"] = 6;
+    c.params["tile_k"] = 8;
+    EXPECT_FALSE(convc::fits_space(c, space));
+    EXPECT_TRUE(convc::fits_space(convc::default_schedule(layer, kHost), space));
+}
+
+TEST(ScheduleDatabase, RoundTripsAndKeysByShapeNotName) {
+    fs::path path = fs::temp_directory_path() / ("convc_db_test_" + std::to_string(::getpid()) + ".yaml");
+    convc::Layer layer = small_layer();
+    convc::TunedEntry entry;
+    entry.schedule = convc::default_schedule(layer, kHost);
+    entry.schedule.params["x_vectors"] = 1;
+    entry.gflops = 12.5;
+    entry.default_gflops = 10;
+    entry.threads = 2;
+    entry.candidates = 7;
+    {
+        convc::ScheduleDatabase db = convc::ScheduleDatabase::load(path.string());
+        EXPECT_EQ(db.size(), 0u);
+        db.store(layer, kHost, entry);
+        db.save();
+    }
+    convc::ScheduleDatabase db = convc::ScheduleDatabase::load(path.string());
+    convc::Layer renamed = layer;
+    renamed.name = "another_name_same_shape";
+    auto found = db.find(renamed, kHost);
+    ASSERT_TRUE(found.has_value());
+    EXPECT_EQ(found->schedule, entry.schedule);
+    EXPECT_EQ(found->candidates, 7);
+    convc::Layer other = layer;
+    other.stride = {2, 2};
+    EXPECT_FALSE(db.find(other, kHost).has_value());
+    EXPECT_FALSE(db.find(layer, Halide::Target("x86-64-linux-sse41")).has_value());
+    fs::remove(path);
+}
+
+TEST(ScheduleDatabase, MalformedFileIsAClearError) {
+    fs::path path = fs::temp_directory_path() / ("convc_db_bad_" + std::to_string(::getpid()) + ".yaml");
+    std::ofstream(path) << "entries: [ {layer: x\n";
+    EXPECT_THROW(convc::ScheduleDatabase::load(path.string()), convc::SpecError);
+    fs::remove(path);
+}
+
+TEST(ScheduleSelection, PrefersTheDatabaseUnlessTold) {
+    fs::path path = fs::temp_directory_path() / ("convc_db_sel_" + std::to_string(::getpid()) + ".yaml");
+    convc::Layer layer = small_layer();
+    convc::ScheduleDatabase db = convc::ScheduleDatabase::load(path.string());
+    convc::TunedEntry entry;
+    entry.schedule = convc::default_schedule(layer, kHost);
+    entry.schedule.params["x_vectors"] = 1;
+    db.store(layer, kHost, entry);
+
+    convc::SelectedSchedule tuned = convc::ScheduleSelector(&db, "").select(layer, kHost);
+    EXPECT_EQ(tuned.origin, "tuned (database)");
+    EXPECT_EQ(tuned.choice, entry.schedule);
+    convc::SelectedSchedule fallback = convc::ScheduleSelector(&db, "default").select(layer, kHost);
+    EXPECT_EQ(fallback.choice, convc::default_schedule(layer, kHost));
+    EXPECT_EQ(convc::ScheduleSelector(&db, "auto:Adams2019").select(layer, kHost).choice.family, "auto:Adams2019");
+    EXPECT_THROW(convc::ScheduleSelector(&db, "fastest"), convc::SpecError);
+}
+
+// Every kind of point the tuner may pick must compute the convolution, not just the default.
+TEST(MeasureSchedule, CandidatesAcrossTheSpaceAreCorrect) {
+    for (int64_t groups : {1, 2, 8}) {
+        convc::Layer layer = small_layer(groups);
+        convc::LayerTrial trial = convc::make_layer_trial(layer);
+        convc::CandidateSearch search(convc::schedule_space(layer, kHost), convc::default_schedule(layer, kHost), 7);
+        convc::ScheduleChoice c;
+        for (int i = 0; i < 6 && search.next(c); i++) {
+            convc::Measurement m = convc::measure_schedule(layer, kHost, c, trial, 0.01);
+            EXPECT_TRUE(m.ok) << c.to_string() << ": " << m.failure;
+            EXPECT_GT(m.gflops, 0) << c.to_string();
+        }
+    }
+}
+
+TEST(MeasureSchedule, HalideAutoschedulersGiveCorrectKernels) {
+    convc::Layer layer = small_layer();
+    convc::LayerTrial trial = convc::make_layer_trial(layer);
+    for (const char *name : {"auto:Adams2019", "auto:Mullapudi2016", "auto:Li2018"}) {
+        convc::Measurement m = convc::measure_schedule(layer, kHost, {name, {}}, trial, 0.01);
+        EXPECT_TRUE(m.ok) << name << ": " << m.failure;
+    }
+}
+
+}  // namespace
