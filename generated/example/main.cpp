@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "example_modules.h"
-#include "reference/conv2d_reference.h"
+#include "reference/reference_check.h"
 
 namespace {
 
@@ -18,44 +18,9 @@ using Shape = std::array<int64_t, 4>;
 
 // Layers without a fixed input shape run at this spatial size.
 constexpr int64_t kDefaultSpatial = 32;
-constexpr double kTolerance = 1e-4;
-
-std::vector<float> random_values(int64_t count, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> value(-1.0f, 1.0f);
-    std::vector<float> values(count);
-    for (float &v : values) {
-        v = value(rng);
-    }
-    return values;
-}
 
 int64_t count(const Shape &s) {
     return s[0] * s[1] * s[2] * s[3];
-}
-
-template <typename Info>
-convc_reference::Conv2dParams reference_params(const Info &l) {
-    convc_reference::Conv2dParams p;
-    p.in_channels = l.in_channels;
-    p.out_channels = l.out_channels;
-    p.kernel_h = l.kernel_h;
-    p.kernel_w = l.kernel_w;
-    p.stride_h = l.stride_h;
-    p.stride_w = l.stride_w;
-    p.pad_top = l.pad_top;
-    p.pad_bottom = l.pad_bottom;
-    p.pad_left = l.pad_left;
-    p.pad_right = l.pad_right;
-    p.dilation_h = l.dilation_h;
-    p.dilation_w = l.dilation_w;
-    p.groups = l.groups;
-    std::string mode = l.padding_mode;
-    p.padding = mode == "reflect"     ? convc_reference::Padding::Reflect
-                : mode == "replicate" ? convc_reference::Padding::Replicate
-                : mode == "circular"  ? convc_reference::Padding::Circular
-                                      : convc_reference::Padding::Zeros;
-    return p;
 }
 
 // Median of repeated calls after a warm-up, repeating until about half a second is spent.
@@ -88,8 +53,9 @@ bool run_layer(const char *module, const Info &layer,
                                        : Shape{1, layer.in_channels, kDefaultSpatial, kDefaultSpatial};
     Shape w_shape = {layer.out_channels, layer.in_channels / layer.groups, layer.kernel_h, layer.kernel_w};
     Shape out = output_shape(layer, in);  // found in the module's namespace
-    std::vector<float> x = random_values(count(in), 1), w = random_values(count(w_shape), 2),
-                       b = random_values(layer.out_channels, 3), y(count(out));
+    std::vector<float> x = convc_reference::seeded_values(count(in), 1),
+                       w = convc_reference::seeded_values(count(w_shape), 2),
+                       b = convc_reference::seeded_values(layer.out_channels, 3), y(count(out));
     View bias{b.data(), {layer.out_channels}};
     auto run = [&] {
         call({x.data(), {in.begin(), in.end()}}, {w.data(), {w_shape.begin(), w_shape.end()}},
@@ -98,16 +64,10 @@ bool run_layer(const char *module, const Info &layer,
     double seconds = median_seconds(run);
 
     Shape ref_shape{};
-    std::vector<double> want = convc_reference::conv2d(reference_params(layer), x.data(), in, w.data(),
+    std::vector<double> want = convc_reference::conv2d(convc_reference::params_of(layer), x.data(), in, w.data(),
                                                        layer.has_bias ? b.data() : nullptr, ref_shape);
-    double scale = 1.0, worst = 0.0;
-    for (double v : want) {
-        scale = std::max(scale, std::abs(v));
-    }
-    for (size_t i = 0; i < want.size(); i++) {
-        worst = std::max(worst, std::abs(y[i] - want[i]) / scale);
-    }
-    bool ok = ref_shape == out && worst <= kTolerance;
+    double worst = convc_reference::max_relative_error(y, want);
+    bool ok = ref_shape == out && worst <= convc_reference::kTolerance;
     char shape_text[64];
     std::snprintf(shape_text, sizeof shape_text, "[%lld, %lld, %lld, %lld]", (long long)out[0], (long long)out[1],
                   (long long)out[2], (long long)out[3]);

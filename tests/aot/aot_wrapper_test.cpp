@@ -8,29 +8,6 @@
 
 namespace {
 
-convc_reference::Conv2dParams reference_params(const aot_mix::LayerInfo &l) {
-    convc_reference::Conv2dParams p;
-    p.in_channels = l.in_channels;
-    p.out_channels = l.out_channels;
-    p.kernel_h = l.kernel_h;
-    p.kernel_w = l.kernel_w;
-    p.stride_h = l.stride_h;
-    p.stride_w = l.stride_w;
-    p.pad_top = l.pad_top;
-    p.pad_bottom = l.pad_bottom;
-    p.pad_left = l.pad_left;
-    p.pad_right = l.pad_right;
-    p.dilation_h = l.dilation_h;
-    p.dilation_w = l.dilation_w;
-    p.groups = l.groups;
-    std::string mode = l.padding_mode;
-    p.padding = mode == "reflect"     ? convc_reference::Padding::Reflect
-                : mode == "replicate" ? convc_reference::Padding::Replicate
-                : mode == "circular"  ? convc_reference::Padding::Circular
-                                      : convc_reference::Padding::Zeros;
-    return p;
-}
-
 void expect_layer_matches_reference(const aot_mix::LayerInfo &layer, std::array<int64_t, 4> in_shape) {
     SCOPED_TRACE(std::string(layer.name) + " on " + convc::shape_to_string(in_shape));
     std::array<int64_t, 4> w_shape = {layer.out_channels, layer.in_channels / layer.groups, layer.kernel_h,
@@ -46,7 +23,7 @@ void expect_layer_matches_reference(const aot_mix::LayerInfo &layer, std::array<
                layer.has_bias ? &b : nullptr, {output.data(), {out_shape.begin(), out_shape.end()}});
 
     std::array<int64_t, 4> ref_shape{};
-    std::vector<double> want = convc_reference::conv2d(reference_params(layer), input.data(), in_shape, weight.data(),
+    std::vector<double> want = convc_reference::conv2d(convc_reference::params_of(layer), input.data(), in_shape, weight.data(),
                                                        layer.has_bias ? bias.data() : nullptr, ref_shape);
     ASSERT_EQ(ref_shape, out_shape);
     EXPECT_LE(convc_test::max_relative_error(output, want), convc_test::kTolerance);

@@ -12,7 +12,8 @@
 #include "bench/onednn_conv.h"
 #include "bench/svg_chart.h"
 #include "bench/timing.h"
-#include "reference/conv2d_reference.h"
+#include "reference/layer_reference.h"
+#include "reference/reference_check.h"
 
 namespace convc {
 namespace {
@@ -26,35 +27,6 @@ Layer conv(int64_t c, int64_t k, HW kernel, HW padding, bool bias) {
     layer.padding = padding;
     layer.bias = bias;
     return layer;
-}
-
-convc_reference::Conv2dParams reference_params(const Layer &layer) {
-    Padding pad = resolved_padding(layer);
-    convc_reference::Conv2dParams p;
-    p.in_channels = layer.in_channels;
-    p.out_channels = layer.out_channels;
-    p.kernel_h = layer.kernel.h;
-    p.kernel_w = layer.kernel.w;
-    p.stride_h = layer.stride.h;
-    p.stride_w = layer.stride.w;
-    p.pad_top = pad.top;
-    p.pad_bottom = pad.bottom;
-    p.pad_left = pad.left;
-    p.pad_right = pad.right;
-    p.dilation_h = layer.dilation.h;
-    p.dilation_w = layer.dilation.w;
-    p.groups = layer.groups;
-    return p;
-}
-
-std::vector<float> random_floats(int64_t count, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-    std::vector<float> v(static_cast<size_t>(count));
-    for (float &f : v) {
-        f = dist(rng);
-    }
-    return v;
 }
 
 int64_t count(const Shape4 &s) {
@@ -111,9 +83,9 @@ class OnednnVsReference : public ::testing::TestWithParam<Case> {};
 
 TEST_P(OnednnVsReference, MatchesDoublePrecisionReference) {
     const Case &c = GetParam();
-    std::vector<float> x = random_floats(count(c.input), 1);
-    std::vector<float> w = random_floats(count(weight_shape(c.layer)), 2);
-    std::vector<float> b = random_floats(c.layer.out_channels, 3);
+    std::vector<float> x = convc_reference::seeded_values(count(c.input), 1);
+    std::vector<float> w = convc_reference::seeded_values(count(weight_shape(c.layer)), 2);
+    std::vector<float> b = convc_reference::seeded_values(c.layer.out_channels, 3);
     const float *bias = c.layer.bias ? b.data() : nullptr;
 
     std::vector<float> got = run_onednn_conv(c.layer, c.input, x.data(), w.data(), bias);

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include CONSUMER_HEADER
-#include "reference/conv2d_reference.h"
+#include "reference/reference_check.h"
 
 namespace m = CONSUMER_NAMESPACE;
 
@@ -60,48 +60,11 @@ bool read_npy(const std::string &path, Array &array) {
     return static_cast<bool>(in) || count == 0;
 }
 
+using convc_reference::max_relative_error;
+using convc_reference::kTolerance;
+
 std::vector<float> random_values(int64_t count, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> value(-1.0f, 1.0f);
-    std::vector<float> v(count);
-    for (float &x : v) {
-        x = value(rng);
-    }
-    return v;
-}
-
-convc_reference::Conv2dParams reference_params(const m::LayerInfo &l) {
-    convc_reference::Conv2dParams p;
-    p.in_channels = l.in_channels;
-    p.out_channels = l.out_channels;
-    p.kernel_h = l.kernel_h;
-    p.kernel_w = l.kernel_w;
-    p.stride_h = l.stride_h;
-    p.stride_w = l.stride_w;
-    p.pad_top = l.pad_top;
-    p.pad_bottom = l.pad_bottom;
-    p.pad_left = l.pad_left;
-    p.pad_right = l.pad_right;
-    p.dilation_h = l.dilation_h;
-    p.dilation_w = l.dilation_w;
-    p.groups = l.groups;
-    std::string mode = l.padding_mode;
-    p.padding = mode == "reflect"     ? convc_reference::Padding::Reflect
-                : mode == "replicate" ? convc_reference::Padding::Replicate
-                : mode == "circular"  ? convc_reference::Padding::Circular
-                                      : convc_reference::Padding::Zeros;
-    return p;
-}
-
-double relative_error(const std::vector<float> &got, const std::vector<double> &want) {
-    double scale = 1.0, worst = 0.0;
-    for (double w : want) {
-        scale = std::max(scale, std::abs(w));
-    }
-    for (size_t i = 0; i < want.size(); i++) {
-        worst = std::max(worst, std::abs(got[i] - want[i]) / scale);
-    }
-    return worst;
+    return convc_reference::seeded_values(count, seed);
 }
 
 std::vector<float> run(const m::LayerInfo &layer, const Shape &in, const std::vector<float> &x,
@@ -142,16 +105,16 @@ bool check_reference(const m::LayerInfo &layer) {
     std::vector<float> b = random_values(layer.out_channels, 3);
     std::vector<float> y = run(layer, in, x, w, b);
     Shape ref_shape{};
-    std::vector<double> want = convc_reference::conv2d(reference_params(layer), x.data(), in, w.data(),
+    std::vector<double> want = convc_reference::conv2d(convc_reference::params_of(layer), x.data(), in, w.data(),
                                                        layer.has_bias ? b.data() : nullptr, ref_shape);
-    double error = relative_error(y, want);
-    std::printf("  %-28s reference  max rel. error %.1e %s", layer.name, error, error <= 1e-4 ? "ok" : "FAIL");
+    double error = max_relative_error(y, want);
+    std::printf("  %-28s reference  max rel. error %.1e %s", layer.name, error, error <= kTolerance ? "ok" : "FAIL");
     if (timing) {
         double seconds = median_seconds([&] { run(layer, in, x, w, b); });
         std::printf("   %9.3f ms %8.1f GFLOP/s", seconds * 1e3, m::flops(layer, in) / seconds * 1e-9);
     }
     std::printf("\n");
-    return error <= 1e-4 && ref_shape == m::output_shape(layer, in);
+    return error <= kTolerance && ref_shape == m::output_shape(layer, in);
 }
 
 // Against PyTorch's stored outputs, when the golden folder has this layer.
@@ -168,9 +131,9 @@ bool check_golden(const m::LayerInfo &layer, const std::string &dir) {
     }
     Shape in = {x.shape[0], x.shape[1], x.shape[2], x.shape[3]};
     std::vector<float> y = run(layer, in, x.data, w.data, b.data);
-    double error = relative_error(y, std::vector<double>(want.data.begin(), want.data.end()));
-    std::printf("  %-28s PyTorch    max rel. error %.1e %s\n", layer.name, error, error <= 1e-4 ? "ok" : "FAIL");
-    return error <= 1e-4;
+    double error = max_relative_error(y, std::vector<double>(want.data.begin(), want.data.end()));
+    std::printf("  %-28s PyTorch    max rel. error %.1e %s\n", layer.name, error, error <= kTolerance ? "ok" : "FAIL");
+    return error <= kTolerance;
 }
 
 // Without a GPU, every layer must report a clean error instead of aborting.
