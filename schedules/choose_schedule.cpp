@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "lower/conv2d_blocked.h"
 #include "schedules/arm_neon_conv_params.h"
 #include "schedules/cpu_conv_space.h"
 #include "schedules/cpu_depthwise_conv.h"
@@ -17,17 +18,25 @@ bool ends_with(const std::string &text, const std::string &suffix) {
     return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+bool is_x86(const Halide::Target &target) {
+    return target.arch == Halide::Target::X86 && !target.has_gpu_feature();
+}
+
 }  // namespace
 
-ScheduleSpace schedule_space(const Layer &layer, const Halide::Target &target) {
+std::vector<ScheduleSpace> schedule_spaces(const Layer &layer, const Halide::Target &target) {
     if (target.has_gpu_feature()) {
-        return cuda_direct_space(layer);
+        return {cuda_direct_space(layer)};
     }
     bool arm = target.arch == Halide::Target::ARM;
     if (is_depthwise(layer)) {
-        return arm ? arm_neon_depthwise_space(layer) : x86_depthwise_space(layer, target);
+        return {arm ? arm_neon_depthwise_space(layer) : x86_depthwise_space(layer, target)};
     }
-    return arm ? arm_neon_direct_space(layer) : x86_direct_space(layer, target);
+    std::vector<ScheduleSpace> spaces = {arm ? arm_neon_direct_space(layer) : x86_direct_space(layer, target)};
+    if (is_x86(target) && blocked_layout_applies(layer, x86_channel_block(target))) {
+        spaces.push_back(x86_blocked_space(layer, target));
+    }
+    return spaces;
 }
 
 ScheduleChoice default_schedule(const Layer &layer, const Halide::Target &target) {
@@ -38,6 +47,11 @@ ScheduleChoice default_schedule(const Layer &layer, const Halide::Target &target
     if (is_depthwise(layer)) {
         return arm ? arm_neon_depthwise_default(layer) : x86_depthwise_default(layer, target);
     }
+    // Channel vectors won on every dense layer of the tuning suite (docs/performance.md):
+    // every lane is useful whatever the image width, and weight loads are contiguous.
+    if (is_x86(target) && blocked_layout_applies(layer, x86_channel_block(target))) {
+        return x86_blocked_default(layer, target);
+    }
     return arm ? arm_neon_direct_default(layer) : x86_direct_default(layer, target);
 }
 
@@ -45,8 +59,12 @@ bool is_autoscheduler(const ScheduleChoice &choice) {
     return choice.family.rfind("auto:", 0) == 0;
 }
 
+bool is_blocked(const ScheduleChoice &choice) {
+    return ends_with(choice.family, "_blocked");
+}
+
 bool schedule_applies(const ScheduleChoice &choice, const Layer &layer, const Halide::Target &target) {
-    return is_autoscheduler(choice) || fits_space(choice, schedule_space(layer, target));
+    return is_autoscheduler(choice) || fits_any_space(choice, schedule_spaces(layer, target));
 }
 
 void apply_schedule(LoweredConv &lc, const ScheduleChoice &choice) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <vector>
+
 #include "Halide.h"
 
 #include "lower/conv2d.h"
@@ -8,19 +10,23 @@
 
 namespace convc {
 
-// The schedule family a layer gets on a target, its declared space and its heuristic
-// default: depthwise layers take the depthwise family, every other layer the direct one;
-// the target picks x86 (by ISA), ARM NEON or CUDA.
-ScheduleSpace schedule_space(const Layer &layer, const Halide::Target &target);
+// The schedule families a layer can take on a target, each with its declared space, and
+// the heuristic default among them. Depthwise layers take the depthwise family; other
+// layers the direct (row-vector) family and, where output channels per group fill whole
+// vectors, the blocked (channel-vector) family. The target picks x86 (by ISA), ARM NEON
+// or CUDA.
+std::vector<ScheduleSpace> schedule_spaces(const Layer &layer, const Halide::Target &target);
 ScheduleChoice default_schedule(const Layer &layer, const Halide::Target &target);
 
 // Whether `choice` can be applied to this layer on this target (an autoscheduler always can).
 bool schedule_applies(const ScheduleChoice &choice, const Layer &layer, const Halide::Target &target);
 
-// Applies a family choice to the lowered layer. auto:<name> choices are applied to the
-// whole pipeline instead (layer_pipeline.cpp).
+// Applies a row-vector or CUDA family choice to the lowered layer. Blocked families use
+// their own algorithm (lower_blocked_conv2d) and auto:<name> choices the whole pipeline;
+// layer_pipeline.cpp dispatches those.
 void apply_schedule(LoweredConv &lc, const ScheduleChoice &choice);
 
 bool is_autoscheduler(const ScheduleChoice &choice);
+bool is_blocked(const ScheduleChoice &choice);
 
 }  // namespace convc

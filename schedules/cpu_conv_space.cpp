@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "schedules/cpu_blocked_conv.h"
 #include "schedules/cpu_direct_conv.h"
 
 namespace convc {
@@ -52,6 +53,10 @@ ScheduleChoice cpu_depthwise_choice(const std::string &family, int lanes, int x_
     return {family, {{"lanes", lanes}, {"x_vectors", x_vectors}, {"stage_input", 1}, {"unroll_taps", unroll}}};
 }
 
+bool fits_any_space(const ScheduleChoice &choice, const std::vector<ScheduleSpace> &spaces) {
+    return std::any_of(spaces.begin(), spaces.end(), [&](const ScheduleSpace &s) { return fits_space(choice, s); });
+}
+
 bool fits_space(const ScheduleChoice &choice, const ScheduleSpace &space) {
     if (choice.family != space.family || choice.params.size() != space.params.size()) {
         return false;
@@ -65,6 +70,9 @@ bool fits_space(const ScheduleChoice &choice, const ScheduleSpace &space) {
     }
     if (choice.params.count("tile_k") && space.register_budget > 0) {
         return direct_tile_fits(choice.param("x_vectors"), choice.param("tile_k"), space.register_budget);
+    }
+    if (choice.params.count("k_vectors") && space.register_budget > 0) {
+        return blocked_tile_fits(choice.param("x_pixels"), choice.param("k_vectors"), space.register_budget);
     }
     return true;
 }

@@ -16,5 +16,6 @@ ScheduleChoice cpu_depthwise_choice(const std::string &family, int lanes, int x_
 
 // Whether every parameter of `choice` is one of its space's values and the tile fits.
 bool fits_space(const ScheduleChoice &choice, const ScheduleSpace &space);
+bool fits_any_space(const ScheduleChoice &choice, const std::vector<ScheduleSpace> &spaces);
 
 }  // namespace convc

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "schedules/cpu_blocked_conv.h"
 #include "schedules/cpu_conv_space.h"
 
 namespace convc {
@@ -40,6 +41,25 @@ ScheduleChoice x86_direct_default(const Layer &layer, const Target &target) {
     bool wide = isa.registers >= 32;
     ScheduleChoice c = cpu_direct_choice(std::string(isa.name) + "_direct", isa.lanes, wide ? 4 : 2, wide ? 4 : 6, layer);
     c.params["unroll_taps"] = wide && layer.kernel.w <= 7 ? 1 : 0;
+    return c;
+}
+
+int x86_channel_block(const Target &target) {
+    return isa_of(target).lanes;
+}
+
+ScheduleSpace x86_blocked_space(const Layer &layer, const Target &target) {
+    X86Isa isa = isa_of(target);
+    return cpu_blocked_space(std::string(isa.name) + "_blocked", isa.lanes, isa.registers, layer);
+}
+
+// 32 registers: 7 pixels by 2 channel vectors (14 accumulators, 2 weights, 1 broadcast),
+// the tuner's most frequent winner; 16 registers: 4 by 2.
+ScheduleChoice x86_blocked_default(const Layer &layer, const Target &target) {
+    X86Isa isa = isa_of(target);
+    bool wide = isa.registers >= 32;
+    ScheduleChoice c = cpu_blocked_choice(std::string(isa.name) + "_blocked", isa.lanes, wide ? 7 : 4, 2, layer);
+    c.params["unroll_taps"] = layer.kernel.w <= 7 ? 1 : 0;
     return c;
 }
 

@@ -13,6 +13,10 @@ namespace convc {
 // weight (AVX-512: 2 x 8 = 16 accumulators; AVX2/SSE4.1: 2 x 6 = 12).
 ScheduleSpace x86_direct_space(const Layer &layer, const Halide::Target &target);
 ScheduleChoice x86_direct_default(const Layer &layer, const Halide::Target &target);
+// Output-channel vectors (lower_blocked_conv2d): 16 lanes on AVX-512, 8 on AVX2/SSE4.1 (4).
+ScheduleSpace x86_blocked_space(const Layer &layer, const Halide::Target &target);
+ScheduleChoice x86_blocked_default(const Layer &layer, const Halide::Target &target);
+int x86_channel_block(const Halide::Target &target);
 ScheduleSpace x86_depthwise_space(const Layer &layer, const Halide::Target &target);
 ScheduleChoice x86_depthwise_default(const Layer &layer, const Halide::Target &target);
 

@@ -7,6 +7,7 @@
 #include "emit/kernel_library.h"
 #include "emit/wrapper_source.h"
 #include "io/atomic_file.h"
+#include "schedules/choose_schedule.h"
 #include "spec/spec_error.h"
 
 namespace convc {
@@ -31,6 +32,18 @@ void write_text(const StagedDirectory &dir, const std::string &name, const std::
     }
 }
 
+// Blocked schedule families compute on packed weights; the wrapper packs them.
+std::vector<std::vector<int>> weight_blocks(const std::vector<std::vector<SelectedSchedule>> &schedules) {
+    std::vector<std::vector<int>> blocks;
+    for (const auto &variant : schedules) {
+        blocks.emplace_back();
+        for (const SelectedSchedule &s : variant) {
+            blocks.back().push_back(is_blocked(s.choice) ? s.choice.param("lanes") : 0);
+        }
+    }
+    return blocks;
+}
+
 }  // namespace
 
 BundleReport write_bundle(const ModuleSpec &module, const TargetPlan &plan, const ScheduleSelector &selector,
@@ -42,7 +55,7 @@ BundleReport write_bundle(const ModuleSpec &module, const TargetPlan &plan, cons
 
     report.schedules = compile_kernel_library(module, plan, selector, dir.path_of("lib" + m + ".a"), dir.staging_dir());
     write_text(dir, m + ".h", wrapper_header(module, origin));
-    write_text(dir, m + ".cpp", wrapper_source(module, plan, origin));
+    write_text(dir, m + ".cpp", wrapper_source(module, plan, weight_blocks(report.schedules), origin));
     write_text(dir, "HalideRuntime.h", read_text(std::string(CONVC_HALIDE_INCLUDE_DIR) + "/HalideRuntime.h"));
     write_text(dir, m + "Config.cmake", cmake_package_config(module, plan));
     write_text(dir, m + ".pc", pkg_config_file(module, plan));

@@ -43,9 +43,15 @@ std::vector<std::vector<SelectedSchedule>> compile_kernel_library(const ModuleSp
             std::string name =
                 kernel_function_name(module.name, layer) + (variant.suffix.empty() ? "" : "_" + variant.suffix);
             std::string object = (fs::path(scratch_dir) / (name + ".o")).string();
-            lp.pipeline.compile_to_module(lp.conv.arguments(), name, target)
+            lp.pipeline.compile_to_module(lp.arguments, name, target)
                 .compile({{Halide::OutputFileType::object, object}});
             objects.push_back(object);
+            if (lp.weight_pack) {
+                std::string pack_object = (fs::path(scratch_dir) / (name + "_pack_weights.o")).string();
+                lp.weight_pack->compile_to_module({lp.pack_input}, name + "_pack_weights", target)
+                    .compile({{Halide::OutputFileType::object, pack_object}});
+                objects.push_back(pack_object);
+            }
             schedules.back().push_back(selected);
         }
     }

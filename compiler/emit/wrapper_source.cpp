@@ -46,6 +46,23 @@ struct TensorView {
     std::vector<int64_t> shape;
 };
 
+// A layer's weights in the layout its kernel reads, made once by <layer>::pack_weights()
+// and reused by <layer>::forward_packed(), so repeated calls skip the repacking that
+// forward() does on every call. Tied to the layer and to the compiled version (variant)
+// that packed it.
+class PackedWeights {
+public:
+    const std::vector<float> &data() const { return data_; }
+    const std::vector<int64_t> &shape() const { return shape_; }  // outermost first
+
+private:
+    friend struct PackedWeightsAccess;
+    const char *layer_ = "";
+    int variant_ = -1;
+    std::vector<float> data_;
+    std::vector<int64_t> shape_;
+};
+
 // Everything the spec resolved about one layer, for code that walks over layers.
 struct LayerInfo {
     const char *name;
@@ -126,6 +143,10 @@ std::string layer_declarations(const Layer &layer) {
          "    return @MODULE@::flops(info, input);\n}\n";
     s << "// Checks every shape (throws Error on a mismatch), then runs the kernel.\n";
     s << "void forward(const ConstTensorView &input, const ConstTensorView &weight, "
+      << (layer.bias ? "const ConstTensorView &bias, " : "") << "const TensorView &output);\n";
+    s << "// The same with weights packed once by pack_weights().\n";
+    s << "PackedWeights pack_weights(const ConstTensorView &weight);\n";
+    s << "void forward_packed(const ConstTensorView &input, const PackedWeights &weight, "
       << (layer.bias ? "const ConstTensorView &bias, " : "") << "const TensorView &output);\n";
     s << "}  // namespace " << layer.name << "\n";
     return s.str();
@@ -243,7 +264,7 @@ void check_call(const LayerInfo &layer, const ConstTensorView &input, const Cons
 
 // Halide's descriptor of a dense tensor: dimensions listed innermost first.
 struct HalideView {
-    halide_dimension_t dims[4];
+    halide_dimension_t dims[5];
     halide_buffer_t buffer;
 
     HalideView(const float *data, const std::vector<int64_t> &shape) : dims{}, buffer{} {
@@ -285,6 +306,8 @@ void finish_on_host(const LayerInfo &layer, int status, HalideView *output, Hali
     check_status(layer, status);
 }
 
+using PackFunction = int (*)(halide_buffer_t *, halide_buffer_t *);
+
 std::atomic<int> chosen_variant{-1};
 
 bool can_run(int variant) {
@@ -309,6 +332,41 @@ int variant_index() {
 
 }  // namespace
 
+// Reads and fills PackedWeights for the layers; users only hold them.
+struct PackedWeightsAccess {
+    // `pack` is null for a version whose kernel reads PyTorch's layout: then a copy.
+    static PackedWeights pack(const LayerInfo &layer, const ConstTensorView &weight, PackFunction pack, int block,
+                              int variant) {
+        check_tensor(layer, "weight", weight.data, weight.shape,
+                     {layer.out_channels, layer.in_channels / layer.groups, layer.kernel_h, layer.kernel_w});
+        PackedWeights p;
+        p.layer_ = layer.name;
+        p.variant_ = variant;
+        int64_t count = weight.shape[0] * weight.shape[1] * weight.shape[2] * weight.shape[3];
+        if (!pack) {
+            p.data_.assign(weight.data, weight.data + count);
+            p.shape_ = weight.shape;
+            return p;
+        }
+        p.shape_ = {weight.shape[0] / block, weight.shape[1], weight.shape[2], weight.shape[3], block};
+        p.data_.resize(count);
+        HalideView in(weight.data, weight.shape), out(p.data_.data(), p.shape_);
+        install_error_handler();
+        check_status(layer, pack(&in.buffer, &out.buffer));
+        return p;
+    }
+
+    static const PackedWeights &check(const LayerInfo &layer, const PackedWeights &weight, int variant) {
+        if (std::string(weight.layer_) != layer.name) {
+            fail(layer, std::string("the weights were packed for layer ") + weight.layer_);
+        }
+        if (weight.variant_ != variant) {
+            fail(layer, "the weights were packed for another compiled version; pack them again");
+        }
+        return weight;
+    }
+};
+
 const char *active_variant() {
     return kVariants[variant_index()].name;
 }
@@ -329,14 +387,21 @@ std::string kernel_name(const std::string &module_name, const Layer &layer, cons
 }
 
 // Halide's AOT entry points take the input buffers in argument order, then the output.
-std::string kernel_prototypes(const ModuleSpec &module, const TargetPlan &plan) {
+std::string kernel_prototypes(const ModuleSpec &module, const TargetPlan &plan,
+                              const std::vector<std::vector<int>> &weight_blocks) {
     std::ostringstream s;
-    s << "\n// The kernels in lib" << module.name << ".a, one per layer and compiled version.\n";
+    s << "\n// The kernels in lib" << module.name << ".a, one per layer and compiled version, and the\n"
+         "// weight packers of the versions that compute on packed weights.\n";
     s << "extern \"C\" {\n";
-    for (const Layer &layer : module.layers) {
-        for (const KernelVariant &variant : plan.variants) {
-            s << "int " << kernel_name(module.name, layer, variant) << "(halide_buffer_t *input, halide_buffer_t *weight, "
+    for (size_t i = 0; i < module.layers.size(); i++) {
+        const Layer &layer = module.layers[i];
+        for (size_t v = 0; v < plan.variants.size(); v++) {
+            std::string name = kernel_name(module.name, layer, plan.variants[v]);
+            s << "int " << name << "(halide_buffer_t *input, halide_buffer_t *weight, "
               << (layer.bias ? "halide_buffer_t *bias, " : "") << "halide_buffer_t *output);\n";
+            if (weight_blocks[v][i]) {
+                s << "int " << name << "_pack_weights(halide_buffer_t *weight, halide_buffer_t *packed_weight);\n";
+            }
         }
     }
     s << "}\n\n";
@@ -378,32 +443,75 @@ std::string variant_table(const TargetPlan &plan) {
     return s.str();
 }
 
-std::string layer_definitions(const std::string &module_name, const Layer &layer, const TargetPlan &plan) {
+std::string layer_definitions(const std::string &module_name, const Layer &layer, const TargetPlan &plan,
+                              const std::vector<int> &weight_blocks) {
     std::ostringstream s;
     const char *bias_arg = layer.bias ? "halide_buffer_t *, " : "";
-    s << "\nnamespace " << layer.name << " {\n\n";
+    s << "\nnamespace " << layer.name << " {\n\nnamespace {\n\n";
+    s << "using Kernel = int (*)(halide_buffer_t *, halide_buffer_t *, " << bias_arg << "halide_buffer_t *);\n";
+    s << "const Kernel kernels[kVariantCount] = {";
+    for (size_t i = 0; i < plan.variants.size(); i++) {
+        s << (i ? ", " : "") << kernel_name(module_name, layer, plan.variants[i]);
+    }
+    s << "};\n";
+    s << "// Versions whose kernel reads packed weights, and their channel block (0: PyTorch layout).\n";
+    s << "const PackFunction packs[kVariantCount] = {";
+    for (size_t i = 0; i < plan.variants.size(); i++) {
+        s << (i ? ", " : "")
+          << (weight_blocks[i] ? kernel_name(module_name, layer, plan.variants[i]) + "_pack_weights" : "nullptr");
+    }
+    s << "};\n";
+    s << "const int blocks[kVariantCount] = {";
+    for (size_t i = 0; i < plan.variants.size(); i++) {
+        s << (i ? ", " : "") << weight_blocks[i];
+    }
+    s << "};\n\n";
+    s << "void run(const ConstTensorView &input, const float *weight, const std::vector<int64_t> &weight_shape,\n"
+         "         const ConstTensorView *bias, const TensorView &output, int variant) {\n";
+    s << "    HalideView in(input.data, input.shape), w(weight, weight_shape), out(output.data, output.shape);\n";
+    if (layer.bias) {
+        s << "    HalideView b(bias->data, bias->shape);\n";
+        s << "    HalideView *const views[] = {&in, &w, &b, &out};\n";
+        s << "    int status = kernels[variant](&in.buffer, &w.buffer, &b.buffer, &out.buffer);\n";
+    } else {
+        s << "    HalideView *const views[] = {&in, &w, &out};\n";
+        s << "    int status = kernels[variant](&in.buffer, &w.buffer, &out.buffer);\n";
+    }
+    s << "    finish_on_host(info, status, &out, views, " << (layer.bias ? 4 : 3) << ");\n";
+    s << "}\n\n}  // namespace\n\n";
+
     s << "void call(const ConstTensorView &input, const ConstTensorView &weight, const ConstTensorView *bias,\n"
          "          const TensorView &output) {\n";
     s << "    check_call(info, input, weight, bias, output);\n";
     s << "    if (input.shape[0] == 0) {\n        return;  // an empty batch has nothing to compute\n    }\n";
     s << "    install_error_handler();\n";
-    s << "    using Kernel = int (*)(halide_buffer_t *, halide_buffer_t *, " << bias_arg << "halide_buffer_t *);\n";
-    s << "    static const Kernel kernels[kVariantCount] = {";
-    for (size_t i = 0; i < plan.variants.size(); i++) {
-        s << (i ? ", " : "") << kernel_name(module_name, layer, plan.variants[i]);
-    }
-    s << "};\n";
-    s << "    HalideView in(input.data, input.shape), w(weight.data, weight.shape), out(output.data, output.shape);\n";
-    if (layer.bias) {
-        s << "    HalideView b(bias->data, bias->shape);\n";
-        s << "    HalideView *const views[] = {&in, &w, &b, &out};\n";
-        s << "    int status = kernels[variant_index()](&in.buffer, &w.buffer, &b.buffer, &out.buffer);\n";
-    } else {
-        s << "    HalideView *const views[] = {&in, &w, &out};\n";
-        s << "    int status = kernels[variant_index()](&in.buffer, &w.buffer, &out.buffer);\n";
-    }
-    s << "    finish_on_host(info, status, &out, views, " << (layer.bias ? 4 : 3) << ");\n";
-    s << "}\n\n";
+    s << "    int variant = variant_index();\n";
+    s << "    if (packs[variant]) {\n";
+    s << "        PackedWeights packed = PackedWeightsAccess::pack(info, weight, packs[variant], blocks[variant], variant);\n";
+    s << "        run(input, packed.data().data(), packed.shape(), bias, output, variant);\n";
+    s << "    } else {\n";
+    s << "        run(input, weight.data, weight.shape, bias, output, variant);\n";
+    s << "    }\n}\n\n";
+
+    s << "PackedWeights pack_weights(const ConstTensorView &weight) {\n";
+    s << "    int variant = variant_index();\n";
+    s << "    return PackedWeightsAccess::pack(info, weight, packs[variant], blocks[variant], variant);\n}\n\n";
+
+    std::string bias_param = layer.bias ? "const ConstTensorView &bias, " : "";
+    s << "void forward_packed(const ConstTensorView &input, const PackedWeights &weight, " << bias_param
+      << "const TensorView &output) {\n";
+    s << "    int variant = variant_index();\n";
+    s << "    PackedWeightsAccess::check(info, weight, variant);\n";
+    s << "    std::vector<float> no_weights;\n";
+    s << "    // The plain weight shape, for the checks that do not look at the data.\n";
+    s << "    ConstTensorView plain{weight.data().data(), {info.out_channels, info.in_channels / info.groups, "
+         "info.kernel_h, info.kernel_w}};\n";
+    s << "    check_call(info, input, plain, " << (layer.bias ? "&bias" : "nullptr") << ", output);\n";
+    s << "    if (input.shape[0] == 0) {\n        return;\n    }\n";
+    s << "    install_error_handler();\n";
+    s << "    run(input, weight.data().data(), weight.shape(), " << (layer.bias ? "&bias" : "nullptr")
+      << ", output, variant);\n}\n\n";
+
     if (layer.bias) {
         s << "void forward(const ConstTensorView &input, const ConstTensorView &weight, const ConstTensorView &bias,\n"
              "             const TensorView &output) {\n    call(input, weight, &bias, output);\n}\n";
@@ -432,12 +540,17 @@ std::string wrapper_header(const ModuleSpec &module, const std::string &origin) 
     return text;
 }
 
-std::string wrapper_source(const ModuleSpec &module, const TargetPlan &plan, const std::string &origin) {
+std::string wrapper_source(const ModuleSpec &module, const TargetPlan &plan,
+                           const std::vector<std::vector<int>> &weight_blocks, const std::string &origin) {
     std::string text = banner(module, origin) + kSourcePrologue;
-    replace_all(text, "@PROTOTYPES@", kernel_prototypes(module, plan));
+    replace_all(text, "@PROTOTYPES@", kernel_prototypes(module, plan, weight_blocks));
     replace_all(text, "@VARIANTS@", variant_table(plan));
-    for (const Layer &layer : module.layers) {
-        text += layer_definitions(module.name, layer, plan);
+    for (size_t i = 0; i < module.layers.size(); i++) {
+        std::vector<int> blocks;
+        for (const std::vector<int> &variant_blocks : weight_blocks) {
+            blocks.push_back(variant_blocks[i]);
+        }
+        text += layer_definitions(module.name, module.layers[i], plan, blocks);
     }
     text += "\n}  // namespace @MODULE@\n";
     replace_all(text, "@MODULE@", module.name);

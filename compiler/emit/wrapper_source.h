@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "spec/layer.h"
 #include "target/target_name.h"
@@ -11,6 +12,8 @@ namespace convc {
 // compiled into their program. It reads only the resolved layers and the entry-point
 // names and the compiled versions (variants), never the schedule. `origin` (spec file name and target) goes into the banner.
 std::string wrapper_header(const ModuleSpec &module, const std::string &origin);
-std::string wrapper_source(const ModuleSpec &module, const TargetPlan &plan, const std::string &origin);
+// weight_blocks[variant][layer]: the channel block of packed weights, 0 for PyTorch's layout.
+std::string wrapper_source(const ModuleSpec &module, const TargetPlan &plan,
+                           const std::vector<std::vector<int>> &weight_blocks, const std::string &origin);
 
 }  // namespace convc

@@ -1,5 +1,6 @@
 #include "jit/jit_layer.h"
 
+#include "schedules/choose_schedule.h"
 #include "spec/spec_error.h"
 
 namespace convc {
@@ -58,13 +59,29 @@ void check_call_shapes(const Layer &layer, const TensorRef &input, const TensorR
 }
 
 JitLayer::JitLayer(const Layer &layer, const Halide::Target &target)
-    : layer_(layer), pipeline_(build_layer_pipeline(layer, target)) {
-    pipeline_.pipeline.compile_jit(target);
+    : JitLayer(layer, target, default_schedule(layer, target)) {
 }
 
 JitLayer::JitLayer(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule)
     : layer_(layer), pipeline_(build_layer_pipeline(layer, target, schedule)) {
     pipeline_.pipeline.compile_jit(target);
+    if (pipeline_.weight_pack) {
+        pipeline_.weight_pack->compile_jit(target);
+    }
+}
+
+Halide::Buffer<float> JitLayer::pack_weights(const TensorRef &weight) {
+    Halide::Buffer<float> plain = halide_view(weight.data, weight.shape);
+    if (!pipeline_.weight_pack) {
+        return plain.copy();
+    }
+    Shape4 w = weight_shape(layer_);
+    int block = pipeline_.weight_block;
+    Halide::Buffer<float> packed(block, static_cast<int>(w[3]), static_cast<int>(w[2]), static_cast<int>(w[1]),
+                                 static_cast<int>(w[0] / block));
+    pipeline_.pack_input.set(plain);
+    pipeline_.weight_pack->realize(packed);
+    return packed;
 }
 
 Shape4 JitLayer::output_shape_for(const std::vector<int64_t> &input_shape) const {
@@ -74,15 +91,19 @@ Shape4 JitLayer::output_shape_for(const std::vector<int64_t> &input_shape) const
 void JitLayer::run(const TensorRef &input, const TensorRef &weight, const std::optional<TensorRef> &bias,
                    float *output) {
     check_call_shapes(layer_, input, weight, bias);
+    run_packed(input, pack_weights(weight), bias, output);
+}
+
+void JitLayer::run_packed(const TensorRef &input, const Halide::Buffer<float> &packed_weight,
+                          const std::optional<TensorRef> &bias, float *output) {
     Shape4 out = output_shape_for(input.shape);
     if (out[0] == 0) {
         return;  // an empty batch has nothing to compute
     }
-    LoweredConv &lc = pipeline_.conv;
-    lc.input.set(halide_view(input.data, input.shape));
-    lc.weight.set(halide_view(weight.data, weight.shape));
+    pipeline_.input.set(halide_view(input.data, input.shape));
+    pipeline_.weight.set(packed_weight);
     if (bias) {
-        lc.bias.set(halide_view(bias->data, bias->shape));
+        pipeline_.bias.set(halide_view(bias->data, bias->shape));
     }
     Halide::Buffer<float> result = halide_view(output, {out[0], out[1], out[2], out[3]});
     pipeline_.pipeline.realize(result);

@@ -30,6 +30,12 @@ public:
     // `output` must hold output_shape(layer, input.shape) floats.
     void run(const TensorRef &input, const TensorRef &weight, const std::optional<TensorRef> &bias, float *output);
 
+    // The weights in the layout the kernel reads (packed for blocked schedules, a plain copy
+    // otherwise): pack once, then run_packed repeatedly, as a framework does.
+    Halide::Buffer<float> pack_weights(const TensorRef &weight);
+    void run_packed(const TensorRef &input, const Halide::Buffer<float> &packed_weight,
+                    const std::optional<TensorRef> &bias, float *output);
+
     std::string schedule() const { return pipeline_.schedule.to_string(); }
     Shape4 output_shape_for(const std::vector<int64_t> &input_shape) const;
 

@@ -1,21 +1,54 @@
 #include "pipeline/layer_pipeline.h"
 
+#include "lower/conv2d.h"
+#include "lower/conv2d_blocked.h"
 #include "pipeline/autoschedule.h"
 #include "schedules/choose_schedule.h"
+#include "schedules/cpu_blocked_conv.h"
 
 namespace convc {
 
-LayerPipeline build_layer_pipeline(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule) {
+namespace {
+
+LayerPipeline blocked_pipeline(const Layer &layer, const ScheduleChoice &schedule) {
     LayerPipeline lp;
-    lp.conv = lower_conv2d(layer);
-    lp.schedule = schedule;
+    int block = schedule.param("lanes");
+    LoweredBlockedConv lc = lower_blocked_conv2d(layer, block);
+    schedule_cpu_blocked_conv(lc, schedule);
+    lp.pipeline = Halide::Pipeline(lc.output);
+    lp.arguments = lc.arguments();
+    lp.input = lc.input;
+    lp.weight = lc.packed_weight;
+    lp.bias = lc.bias;
+    lp.weight_block = block;
+    LoweredWeightPack pack = lower_weight_pack(layer, block);
+    lp.weight_pack = Halide::Pipeline(pack.packed);
+    lp.pack_input = pack.weight;
+    return lp;
+}
+
+LayerPipeline row_pipeline(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule) {
+    LayerPipeline lp;
+    LoweredConv lc = lower_conv2d(layer);
     if (is_autoscheduler(schedule)) {
-        lp.pipeline = Halide::Pipeline(lp.conv.output);
-        autoschedule_layer(lp.pipeline, lp.conv, layer, target, schedule.family.substr(5));
-        return lp;
+        lp.pipeline = Halide::Pipeline(lc.output);
+        autoschedule_layer(lp.pipeline, lc, layer, target, schedule.family.substr(5));
+    } else {
+        apply_schedule(lc, schedule);
+        lp.pipeline = Halide::Pipeline(lc.output);
     }
-    apply_schedule(lp.conv, schedule);
-    lp.pipeline = Halide::Pipeline(lp.conv.output);
+    lp.arguments = lc.arguments();
+    lp.input = lc.input;
+    lp.weight = lc.weight;
+    lp.bias = lc.bias;
+    return lp;
+}
+
+}  // namespace
+
+LayerPipeline build_layer_pipeline(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule) {
+    LayerPipeline lp = is_blocked(schedule) ? blocked_pipeline(layer, schedule) : row_pipeline(layer, target, schedule);
+    lp.schedule = schedule;
     return lp;
 }
 

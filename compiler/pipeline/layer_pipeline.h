@@ -1,20 +1,27 @@
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "Halide.h"
 
-#include "lower/conv2d.h"
 #include "schedules/schedule_choice.h"
 #include "spec/layer.h"
 
 namespace convc {
 
-// A layer's algorithm with its schedule applied: the one object both `generate` (AOT)
-// and `run`/`tune`/`bench` (JIT) compile, so they can never disagree.
+// A layer's algorithm with its schedule applied: the one object both `generate` (AOT) and
+// `run`/`tune`/`bench` (JIT) compile, so they can never disagree. Blocked schedule
+// families compute on pre-packed weights: `weight` is then the packed 5-D buffer and
+// `weight_pack` the pipeline that packs PyTorch-layout weights into it (`pack_input`).
 struct LayerPipeline {
-    LoweredConv conv;
     Halide::Pipeline pipeline;
+    std::vector<Halide::Argument> arguments;  // input, weight (maybe packed), [bias]
+    Halide::ImageParam input, weight, bias;   // bias defined only when the layer has one
+    int weight_block = 0;                     // channel block of the packed weights; 0: not packed
+    std::optional<Halide::Pipeline> weight_pack;
+    Halide::ImageParam pack_input;
     ScheduleChoice schedule;
 };
 

@@ -11,27 +11,42 @@ namespace {
 // Random draws that keep landing on tried or unfitting points mean the space is spent.
 constexpr int kMaxDraws = 200;
 
-size_t space_size(const ScheduleSpace &space) {
-    size_t size = 1;
-    for (const ParamRange &p : space.params) {
-        size *= p.values.size();
+size_t space_size(const std::vector<ScheduleSpace> &spaces) {
+    size_t total = 0;
+    for (const ScheduleSpace &space : spaces) {
+        size_t size = 1;
+        for (const ParamRange &p : space.params) {
+            size *= p.values.size();
+        }
+        total += size;
     }
-    return size;
+    return total;
 }
 
 }  // namespace
 
-CandidateSearch::CandidateSearch(ScheduleSpace space, ScheduleChoice start, unsigned seed)
-    : space_(std::move(space)), start_(std::move(start)), best_(start_), rng_(seed) {
+CandidateSearch::CandidateSearch(std::vector<ScheduleSpace> spaces, ScheduleChoice start, unsigned seed)
+    : spaces_(std::move(spaces)), start_(std::move(start)), best_(start_), rng_(seed) {
 }
 
 bool CandidateSearch::fresh(const ScheduleChoice &c) const {
-    return !tried_.count(c.to_string()) && fits_space(c, space_);
+    return !tried_.count(c.to_string()) && fits_any_space(c, spaces_);
+}
+
+const ScheduleSpace &CandidateSearch::space_of(const ScheduleChoice &choice) const {
+    for (const ScheduleSpace &space : spaces_) {
+        if (space.family == choice.family) {
+            return space;
+        }
+    }
+    return spaces_.front();
 }
 
 ScheduleChoice CandidateSearch::random_point() {
-    ScheduleChoice c{space_.family, {}};
-    for (const ParamRange &p : space_.params) {
+    std::uniform_int_distribution<size_t> family(0, spaces_.size() - 1);
+    const ScheduleSpace &space = spaces_[family(rng_)];
+    ScheduleChoice c{space.family, {}};
+    for (const ParamRange &p : space.params) {
         std::uniform_int_distribution<size_t> pick(0, p.values.size() - 1);
         c.params[p.name] = p.values[pick(rng_)];
     }
@@ -40,8 +55,12 @@ ScheduleChoice CandidateSearch::random_point() {
 
 ScheduleChoice CandidateSearch::neighbour_of_best() {
     ScheduleChoice c = best_;
-    std::uniform_int_distribution<size_t> which(0, space_.params.size() - 1);
-    const ParamRange &p = space_.params[which(rng_)];
+    const ScheduleSpace &space = space_of(best_);
+    if (space.family != best_.family) {
+        return random_point();
+    }
+    std::uniform_int_distribution<size_t> which(0, space.params.size() - 1);
+    const ParamRange &p = space.params[which(rng_)];
     auto at = std::find(p.values.begin(), p.values.end(), c.params[p.name]);
     size_t index = at == p.values.end() ? 0 : static_cast<size_t>(at - p.values.begin());
     bool up = std::bernoulli_distribution(0.5)(rng_);
@@ -55,7 +74,7 @@ ScheduleChoice CandidateSearch::neighbour_of_best() {
 }
 
 bool CandidateSearch::next(ScheduleChoice &candidate) {
-    if (tried_.size() >= space_size(space_)) {
+    if (tried_.size() >= space_size(spaces_)) {
         return false;
     }
     if (proposals_++ == 0 && fresh(start_)) {

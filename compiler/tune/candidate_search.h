@@ -3,18 +3,19 @@
 #include <random>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "schedules/schedule_choice.h"
 
 namespace convc {
 
-// The order in which the tuner tries schedules of one family: the heuristic default
-// first, then alternately a random point of the space and a one-parameter step away from
-// the best so far (a simple evolutionary search). Never proposes a point twice or one
-// that does not fit the space. Seeded, so a run is repeatable.
+// The order in which the tuner tries schedules: the heuristic default first, then
+// alternately a random point of a random family's space and a one-parameter step away from
+// the best so far (a simple evolutionary search). Never proposes a point twice or one that
+// fits no space. Seeded, so a run is repeatable.
 class CandidateSearch {
 public:
-    CandidateSearch(ScheduleSpace space, ScheduleChoice start, unsigned seed = 2026);
+    CandidateSearch(std::vector<ScheduleSpace> spaces, ScheduleChoice start, unsigned seed = 2026);
 
     // The next untried candidate; false when the space is exhausted.
     bool next(ScheduleChoice &candidate);
@@ -28,7 +29,9 @@ private:
     ScheduleChoice neighbour_of_best();
     bool fresh(const ScheduleChoice &candidate) const;
 
-    ScheduleSpace space_;
+    const ScheduleSpace &space_of(const ScheduleChoice &choice) const;
+
+    std::vector<ScheduleSpace> spaces_;
     ScheduleChoice start_;
     ScheduleChoice best_;
     double best_score_ = -1.0;

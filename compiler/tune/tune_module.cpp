@@ -38,7 +38,7 @@ TunedEntry tune_layer(const Layer &layer, const Halide::Target &target, Clock::t
                       std::ostream &progress, size_t index, size_t total) {
     LayerTrial trial = make_layer_trial(layer);
     ScheduleChoice start = default_schedule(layer, target);
-    CandidateSearch search(schedule_space(layer, target), start);
+    CandidateSearch search(schedule_spaces(layer, target), start);
     TunedEntry entry;
     entry.threads = thread_count();
     ScheduleChoice candidate;

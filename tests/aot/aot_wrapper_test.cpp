@@ -55,6 +55,36 @@ TEST(AotWrapper, EveryLayerMatchesReference) {
     }
 }
 
+TEST(AotWrapper, PackedWeightsAreReusedAndTiedToTheirLayer) {
+    const aot_mix::LayerInfo &layer = aot_mix::blocked_dynamic::info;
+    std::array<int64_t, 4> in = {2, 12, 9, 21};
+    std::vector<float> x = convc_test::random_values(2 * 12 * 9 * 21, 21), w = convc_test::random_values(32 * 12 * 9, 22),
+                       b = convc_test::random_values(32, 23);
+    std::array<int64_t, 4> out = aot_mix::blocked_dynamic::output_shape(in);
+    std::vector<float> y1(convc_test::element_count(out)), y2(y1.size());
+    aot_mix::ConstTensorView weight{w.data(), {32, 12, 3, 3}};
+    aot_mix::blocked_dynamic::forward({x.data(), {in.begin(), in.end()}}, weight, {b.data(), {32}},
+                                      {y1.data(), {out.begin(), out.end()}});
+    aot_mix::PackedWeights packed = aot_mix::blocked_dynamic::pack_weights(weight);
+    for (int repeat = 0; repeat < 2; repeat++) {
+        aot_mix::blocked_dynamic::forward_packed({x.data(), {in.begin(), in.end()}}, packed, {b.data(), {32}},
+                                                 {y2.data(), {out.begin(), out.end()}});
+        EXPECT_EQ(y1, y2);
+    }
+    std::array<int64_t, 4> ref_shape{};
+    std::vector<double> want = convc_reference::conv2d(convc_reference::params_of(layer), x.data(), in, w.data(),
+                                                       b.data(), ref_shape);
+    EXPECT_LE(convc_test::max_relative_error(y2, want), convc_test::kTolerance);
+
+    std::vector<float> wn(48 * 16 * 9), xn(2 * 16 * 49), yn(2 * 48 * 49);
+    aot_mix::PackedWeights other = aot_mix::blocked_narrow::pack_weights({wn.data(), {48, 16, 3, 3}});
+    EXPECT_THROW(aot_mix::blocked_dynamic::forward_packed({x.data(), {in.begin(), in.end()}}, other, {b.data(), {32}},
+                                                          {y2.data(), {out.begin(), out.end()}}),
+                 aot_mix::Error);
+    EXPECT_NO_THROW(aot_mix::blocked_narrow::forward_packed({xn.data(), {2, 16, 7, 7}}, other, {yn.data(), {2, 48, 7, 7}}));
+    EXPECT_THROW(aot_mix::blocked_dynamic::pack_weights({w.data(), {32, 12, 3, 2}}), aot_mix::Error);
+}
+
 TEST(AotWrapper, EmptyBatchIsANoOp) {
     std::vector<float> w(6 * 1 * 3 * 3, 1.0f);
     EXPECT_NO_THROW(aot_mix::depthwise_strided::forward({nullptr, {0, 6, 8, 8}}, {w.data(), {6, 1, 3, 3}},

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "jit/jit_layer.h"
+#include "schedules/x86_conv_params.h"
 #include "support/conv_check.h"
 
 namespace {
@@ -147,5 +148,75 @@ TEST_P(JitSweep, MatchesReference) {
 
 INSTANTIATE_TEST_SUITE_P(Conv2d, JitSweep, ::testing::ValuesIn(sweep_cases()),
                          [](const ::testing::TestParamInfo<SweepCase> &info) { return info.param.name; });
+
+}  // namespace
+
+namespace {
+
+// The blocked (channel-vector) family computes on packed weights with its own algorithm;
+// sweep it over shapes with output channels in whole vectors, with several tiles each.
+struct BlockedCase {
+    std::string name;
+    Layer layer;
+    convc::Shape4 input;
+};
+
+void PrintTo(const BlockedCase &c, std::ostream *os) {
+    *os << c.name;
+}
+
+std::vector<BlockedCase> blocked_cases() {
+    Layer same4 = with_padding(conv(6, 32, {4, 4}), PaddingKind::Same);
+    Layer fixed = conv(16, 48, {3, 3}, {1, 1}, {1, 1});
+    fixed.input_shape = convc::Shape4{1, 16, 7, 7};
+    return {
+        {"k3_p1", conv(8, 32, {3, 3}, {1, 1}, {1, 1}), {1, 8, 9, 20}},
+        {"k1_wide", conv(16, 64, {1, 1}), {2, 16, 3, 45}},
+        {"k3_s2_reflect", conv(5, 32, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 1, true, PaddingMode::Reflect), {1, 5, 11, 13}},
+        {"k3_d2_circular", conv(4, 16, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 1, false, PaddingMode::Circular), {1, 4, 8, 9}},
+        {"groups2", conv(8, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 2), {1, 8, 6, 17}},
+        {"same_k4", same4, {1, 6, 9, 8}},
+        {"narrow_fixed_7x7", fixed, {1, 16, 7, 7}},
+        {"width_1", conv(3, 16, {3, 1}, {1, 1}, {1, 0}), {1, 3, 5, 1}},
+    };
+}
+
+class BlockedSweep : public ::testing::TestWithParam<BlockedCase> {};
+
+TEST_P(BlockedSweep, EveryTileMatchesReference) {
+    const BlockedCase &c = GetParam();
+    Halide::Target host = Halide::get_host_target();
+    convc::ScheduleChoice base = convc::x86_blocked_default(c.layer, host);
+    std::vector<convc::ScheduleChoice> choices = {base};
+    for (auto [x_pixels, k_vectors, stage, unroll] : {std::tuple{3, 1, 0, 0}, std::tuple{12, 2, 1, 1}}) {
+        convc::ScheduleChoice v = base;
+        v.params["x_pixels"] = x_pixels;
+        v.params["k_vectors"] = (c.layer.out_channels / c.layer.groups) % (16 * k_vectors) == 0 ? k_vectors : 1;
+        v.params["stage_input"] = stage;
+        v.params["unroll_taps"] = unroll;
+        choices.push_back(v);
+    }
+    convc::Shape4 w = convc::weight_shape(c.layer);
+    std::vector<float> input = convc_test::random_values(convc_test::element_count(c.input), 4);
+    std::vector<float> weight = convc_test::random_values(convc_test::element_count(w), 5);
+    std::vector<float> bias = convc_test::random_values(c.layer.out_channels, 6);
+    std::array<int64_t, 4> ref_shape{};
+    std::vector<double> want = convc_reference::conv2d(convc_test::reference_params(c.layer), input.data(), c.input,
+                                                       weight.data(), c.layer.bias ? bias.data() : nullptr, ref_shape);
+    std::optional<convc::TensorRef> b;
+    if (c.layer.bias) {
+        b = convc::TensorRef{bias.data(), {c.layer.out_channels}};
+    }
+    for (const convc::ScheduleChoice &choice : choices) {
+        convc::JitLayer kernel(c.layer, host, choice);
+        std::vector<float> output(convc_test::element_count(ref_shape), -1.0f);
+        kernel.run({input.data(), {c.input.begin(), c.input.end()}}, {weight.data(), {w.begin(), w.end()}}, b,
+                   output.data());
+        EXPECT_LE(convc_test::max_relative_error(output, want), convc_test::kTolerance) << choice.to_string();
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Conv2d, BlockedSweep, ::testing::ValuesIn(blocked_cases()),
+                         [](const ::testing::TestParamInfo<BlockedCase> &info) { return info.param.name; });
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "pipeline/schedule_selection.h"
 #include "schedules/choose_schedule.h"
 #include "schedules/cpu_conv_space.h"
+#include "schedules/x86_conv_params.h"
 #include "spec/spec_error.h"
 #include "tune/candidate_search.h"
 #include "tune/measure_schedule.h"
@@ -34,9 +35,9 @@ const Halide::Target kHost = Halide::get_host_target();
 
 TEST(CandidateSearch, StartsWithTheDefaultAndNeverRepeats) {
     convc::Layer layer = small_layer();
-    convc::ScheduleSpace space = convc::schedule_space(layer, kHost);
+    std::vector<convc::ScheduleSpace> spaces = convc::schedule_spaces(layer, kHost);
     convc::ScheduleChoice start = convc::default_schedule(layer, kHost);
-    convc::CandidateSearch search(space, start);
+    convc::CandidateSearch search(spaces, start);
     std::set<std::string> seen;
     convc::ScheduleChoice c;
     ASSERT_TRUE(search.next(c));
@@ -44,7 +45,7 @@ TEST(CandidateSearch, StartsWithTheDefaultAndNeverRepeats) {
     seen.insert(c.to_string());
     for (int i = 0; i < 40 && search.next(c); i++) {
         EXPECT_TRUE(seen.insert(c.to_string()).second) << c.to_string();
-        EXPECT_TRUE(convc::fits_space(c, space)) << c.to_string();
+        EXPECT_TRUE(convc::fits_any_space(c, spaces)) << c.to_string();
         search.report(c, i);
     }
     EXPECT_GT(seen.size(), 10u);
@@ -54,7 +55,7 @@ TEST(CandidateSearch, ExhaustsASmallSpace) {
     convc::ScheduleSpace space{"x86_avx512_depthwise",
                                {{"lanes", {16}}, {"x_vectors", {1, 2}}, {"stage_input", {0, 1}}, {"unroll_taps", {0}}},
                                32};
-    convc::CandidateSearch search(space, {"x86_avx512_depthwise",
+    convc::CandidateSearch search({space}, {"x86_avx512_depthwise",
                                           {{"lanes", 16}, {"x_vectors", 1}, {"stage_input", 1}, {"unroll_taps", 0}}});
     convc::ScheduleChoice c;
     int count = 0;
@@ -66,12 +67,12 @@ TEST(CandidateSearch, ExhaustsASmallSpace) {
 
 TEST(ScheduleSpace, RegisterBudgetRejectsOversizedTiles) {
     convc::Layer layer = small_layer();
-    convc::ScheduleSpace space = convc::schedule_space(layer, kHost);
-    convc::ScheduleChoice c = convc::default_schedule(layer, kHost);
+    std::vector<convc::ScheduleSpace> spaces = convc::schedule_spaces(layer, kHost);
+    convc::ScheduleChoice c = convc::x86_direct_default(layer, kHost);
     c.params["x_vectors"] = 6;
     c.params["tile_k"] = 8;
-    EXPECT_FALSE(convc::fits_space(c, space));
-    EXPECT_TRUE(convc::fits_space(convc::default_schedule(layer, kHost), space));
+    EXPECT_FALSE(convc::fits_any_space(c, spaces));
+    EXPECT_TRUE(convc::fits_any_space(convc::default_schedule(layer, kHost), spaces));
 }
 
 TEST(ScheduleDatabase, RoundTripsAndKeysByShapeNotName) {
@@ -134,7 +135,7 @@ TEST(MeasureSchedule, CandidatesAcrossTheSpaceAreCorrect) {
     for (int64_t groups : {1, 2, 8}) {
         convc::Layer layer = small_layer(groups);
         convc::LayerTrial trial = convc::make_layer_trial(layer);
-        convc::CandidateSearch search(convc::schedule_space(layer, kHost), convc::default_schedule(layer, kHost), 7);
+        convc::CandidateSearch search(convc::schedule_spaces(layer, kHost), convc::default_schedule(layer, kHost), 7);
         convc::ScheduleChoice c;
         for (int i = 0; i < 6 && search.next(c); i++) {
             convc::Measurement m = convc::measure_schedule(layer, kHost, c, trial, 0.01);

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <vector>
+
+#include "Halide.h"
+
+#include "spec/layer.h"
+
+namespace convc {
+
+// The conv2d algorithm with output channels in blocks of `block` lanes, for schedules that
+// vectorize across output channels (as oneDNN's nChw16c kernels do). The weights arrive
+// pre-packed so that one tap of a channel block is `block` contiguous floats:
+//   packed_weight(lane, kx, ky, c, kb) = weight[kb * block + lane][c][ky][kx]
+// Input and output stay NCHW. Dimensions are Halide's order, innermost first.
+struct LoweredBlockedConv {
+    int block = 16;
+    Halide::ImageParam input;
+    Halide::ImageParam packed_weight;
+    Halide::ImageParam bias;  // defined only when the layer has a bias
+    Halide::Func padded;      // input under the padding mode, as in lower_conv2d
+    Halide::Func conv;        // (lane, x, y, kb, n): the reduction, one vector lane per channel
+    Halide::Func output;      // (x, y, k, n) = conv(k % block, x, y, k / block, n)
+    Halide::RDom r;           // r.x: kernel x, r.y: kernel y, r.z: input channel within the group
+    Halide::Var lane{"lane"}, x{"x"}, y{"y"}, kb{"kb"}, k{"k"}, n{"n"};
+
+    std::vector<Halide::Argument> arguments() const;
+};
+
+// Blocks may not straddle groups: out_channels / groups must be a multiple of `block`.
+bool blocked_layout_applies(const Layer &layer, int block);
+
+LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block);
+
+// The pipeline that packs PyTorch-layout weights [K, C/groups, kh, kw] into the blocked layout.
+struct LoweredWeightPack {
+    Halide::ImageParam weight;
+    Halide::Func packed;  // (lane, kx, ky, c, kb)
+};
+
+LoweredWeightPack lower_weight_pack(const Layer &layer, int block);
+
+}  // namespace convc

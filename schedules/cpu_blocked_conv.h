@@ -1,0 +1,25 @@
+#pragma once
+
+#include "Halide.h"
+
+#include "lower/conv2d_blocked.h"
+#include "schedules/schedule_choice.h"
+#include "spec/layer.h"
+
+namespace convc {
+
+// Convolution vectorized across output channels (family *_blocked), on the algorithm of
+// lower_blocked_conv2d. The register tile is x_pixels output pixels of a row by k_vectors
+// channel vectors: per tap it loads k_vectors weight vectors (contiguous, pre-packed) and
+// broadcasts one input value per pixel, so every load feeds several FMAs and no lane is
+// wasted on a narrow image (7x7, 14x14), where row vectors leave most lanes empty.
+// Parameters: lanes (the channel block), x_pixels, k_vectors, stage_input, unroll_taps.
+void schedule_cpu_blocked_conv(LoweredBlockedConv &lc, const ScheduleChoice &choice);
+
+ScheduleSpace cpu_blocked_space(const std::string &family, int lanes, int registers, const Layer &layer);
+ScheduleChoice cpu_blocked_choice(const std::string &family, int lanes, int x_pixels, int k_vectors,
+                                  const Layer &layer);
+
+bool blocked_tile_fits(int x_pixels, int k_vectors, int vector_registers);
+
+}  // namespace convc
