@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "lower/conv2d_blocked.h"
+#include "spec/layer_geometry.h"
 #include "schedules/arm_neon_conv_params.h"
 #include "schedules/cpu_conv_space.h"
 #include "schedules/cpu_depthwise_conv.h"
@@ -20,6 +21,15 @@ bool ends_with(const std::string &text, const std::string &suffix) {
 
 bool is_x86(const Halide::Target &target) {
     return target.arch == Halide::Target::X86 && !target.has_gpu_feature();
+}
+
+// Channel vectors won on every layer of the tuning suite whose output rows are narrower than
+// this (docs/performance.md); on wider rows (and when the width is not known) row vectors
+// were as fast or faster and need no packed weights.
+constexpr int64_t kNarrowOutputWidth = 36;
+
+bool narrow_output(const Layer &layer) {
+    return layer.input_shape && output_shape(layer, *layer.input_shape)[3] < kNarrowOutputWidth;
 }
 
 }  // namespace
@@ -47,9 +57,7 @@ ScheduleChoice default_schedule(const Layer &layer, const Halide::Target &target
     if (is_depthwise(layer)) {
         return arm ? arm_neon_depthwise_default(layer) : x86_depthwise_default(layer, target);
     }
-    // Channel vectors won on every dense layer of the tuning suite (docs/performance.md):
-    // every lane is useful whatever the image width, and weight loads are contiguous.
-    if (is_x86(target) && blocked_layout_applies(layer, x86_channel_block(target))) {
+    if (narrow_output(layer) && is_x86(target) && blocked_layout_applies(layer, x86_channel_block(target))) {
         return x86_blocked_default(layer, target);
     }
     return arm ? arm_neon_direct_default(layer) : x86_direct_default(layer, target);

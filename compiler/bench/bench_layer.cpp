@@ -15,7 +15,7 @@ std::string BenchRow::to_tsv() const {
     s.precision(6);
     s << layer << '\t' << threads << '\t' << gflop << '\t' << convc_median_ms << '\t' << convc_min_ms << '\t'
       << convc_gflops << '\t' << origin << '\t' << default_gflops << '\t' << onednn_median_ms << '\t' << onednn_gflops
-      << '\t' << onednn_impl << '\t' << peak_gflops;
+      << '\t' << onednn_impl << '\t' << peak_gflops << '\t' << onednn_nchw_gflops;
     return s.str();
 }
 
@@ -25,7 +25,7 @@ BenchRow BenchRow::from_tsv(const std::string &line) {
     for (std::string field; std::getline(s, field, '\t');) {
         f.push_back(field);
     }
-    f.resize(12);
+    f.resize(13);
     auto num = [](const std::string &t) { return t.empty() ? NAN : std::stod(t); };
     BenchRow r;
     r.layer = f[0];
@@ -40,6 +40,7 @@ BenchRow BenchRow::from_tsv(const std::string &line) {
     r.onednn_gflops = num(f[9]);
     r.onednn_impl = f[10];
     r.peak_gflops = num(f[11]);
+    r.onednn_nchw_gflops = num(f[12]);
     return r;
 }
 
@@ -70,12 +71,14 @@ BenchRow bench_layer(const Layer &layer, const Halide::Target &target, const Sel
 
     row.onednn_gflops = NAN;
     row.onednn_median_ms = NAN;
+    row.onednn_nchw_gflops = NAN;
     std::string why;
     if (versus_onednn) {
         if (auto rival = time_onednn_conv(layer, trial.input, &why)) {
             row.onednn_median_ms = rival->timing.median_s * 1e3;
             row.onednn_gflops = row.gflop / rival->timing.median_s;
             row.onednn_impl = rival->implementation;
+            row.onednn_nchw_gflops = row.gflop / rival->nchw_timing.median_s;
         } else {
             row.onednn_impl = "n/a: " + why;
         }

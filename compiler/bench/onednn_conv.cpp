@@ -91,6 +91,21 @@ public:
         stream_.wait();
     }
 
+    // What a caller holding NCHW tensors pays: its input reordered into oneDNN's layout, the
+    // convolution, and the output reordered back (the weights stay packed, as a framework keeps them).
+    void run_on_nchw(memory &plain_src, memory &plain_dst) {
+        dnnl::reorder(plain_src, src_).execute(stream_, plain_src, src_);
+        run();
+        dnnl::reorder(dst_, plain_dst).execute(stream_, dst_, plain_dst);
+        stream_.wait();
+    }
+
+    memory plain_memory(const Shape4 &shape, float *data) {
+        return memory(memory::desc(dims_of(shape), f32, Tag::nchw), engine_, data);
+    }
+
+    const Shape4 &dst_shape() const { return dst_shape_; }
+
     std::vector<float> output_nchw() {
         std::vector<float> out(static_cast<size_t>(element_count(dst_shape_)));
         memory plain(memory::desc(dims_of(dst_shape_), f32, Tag::nchw), engine_, out.data());
@@ -152,7 +167,11 @@ std::optional<OnednnResult> time_onednn_conv(const Layer &layer, const Shape4 &i
             std::vector<float> w = random_floats(element_count(weight_shape(layer)), 2);
             std::vector<float> b = random_floats(layer.out_channels, 3);
             OnednnConv conv(layer, input, x.data(), w.data(), b.data());
-            return OnednnResult{time_repeated([&] { conv.run(); }), conv.implementation()};
+            OnednnResult result{time_repeated([&] { conv.run(); }), conv.implementation(), {}};
+            std::vector<float> y(static_cast<size_t>(element_count(conv.dst_shape())));
+            memory plain_src = conv.plain_memory(input, x.data()), plain_dst = conv.plain_memory(conv.dst_shape(), y.data());
+            result.nchw_timing = time_repeated([&] { conv.run_on_nchw(plain_src, plain_dst); });
+            return result;
         } catch (const dnnl::error &e) {
             problem = std::string("oneDNN refused the layer: ") + e.what();
         }

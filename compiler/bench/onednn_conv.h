@@ -16,8 +16,9 @@ namespace convc {
 // outside the timed loop. Thread count is left to oneDNN's OpenMP runtime, so a benchmark
 // sets OMP_NUM_THREADS before the process starts.
 struct OnednnResult {
-    Timing timing;
+    Timing timing;               // the convolution alone, on data already in its layouts
     std::string implementation;  // oneDNN's name for the kernel it chose, e.g. "brg:avx512_core"
+    Timing nchw_timing;          // with NCHW input and output: their reorders included
 };
 
 // Times `layer` on an NCHW input of shape `input` (convolution execution only). Returns
