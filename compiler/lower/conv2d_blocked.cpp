@@ -1,6 +1,6 @@
 #include "lower/conv2d_blocked.h"
 
-#include "lower/padding.h"
+#include "lower/layer_io.h"
 #include "spec/layer_geometry.h"
 
 namespace convc {
@@ -9,23 +9,11 @@ using namespace Halide;
 
 namespace {
 
-void constrain_blocked_shapes(const Layer &layer, LoweredBlockedConv &lc) {
+void constrain_packed_weight(const Layer &layer, LoweredBlockedConv &lc) {
     Shape4 w = weight_shape(layer);
     auto i = [](int64_t v) { return static_cast<int>(v); };
     lc.packed_weight.dim(0).set_bounds(0, lc.block).dim(1).set_bounds(0, i(w[3])).dim(2).set_bounds(0, i(w[2]));
     lc.packed_weight.dim(3).set_bounds(0, i(w[1])).dim(4).set_bounds(0, i(w[0] / lc.block));
-    if (layer.bias) {
-        lc.bias.dim(0).set_bounds(0, i(layer.out_channels));
-    }
-    lc.input.dim(0).set_min(0).dim(1).set_min(0).dim(2).set_bounds(0, i(layer.in_channels)).dim(3).set_min(0);
-    OutputImageParam out = lc.output.output_buffer();
-    out.dim(0).set_min(0).dim(1).set_min(0).dim(2).set_bounds(0, i(layer.out_channels)).dim(3).set_min(0);
-    if (layer.input_shape) {
-        const Shape4 &in = *layer.input_shape;
-        Shape4 o = output_shape(layer, in);
-        lc.input.dim(0).set_extent(i(in[3])).dim(1).set_extent(i(in[2])).dim(3).set_extent(i(in[0]));
-        out.dim(0).set_extent(i(o[3])).dim(1).set_extent(i(o[2])).dim(3).set_extent(i(o[0]));
-    }
 }
 
 }  // namespace
@@ -54,10 +42,7 @@ LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block) {
     lc.conv = Func("conv");
     lc.output = Func(layer.name);
 
-    // As in lower_conv2d: reads are clamped even without padding, so tiles may overhang.
-    Padding pad = resolved_padding(layer);
-    PaddingMode mode = pad.any() ? layer.padding_mode : PaddingMode::Replicate;
-    lc.padded(lc.x, lc.y, lc.k, lc.n) = padded_input(lc.input, mode)(lc.x, lc.y, lc.k, lc.n);
+    lc.padded(lc.x, lc.y, lc.k, lc.n) = layer_input(lc.input, layer)(lc.x, lc.y, lc.k, lc.n);
 
     const int group_in = static_cast<int>(layer.in_channels / layer.groups);
     const int blocks_per_group = static_cast<int>(layer.out_channels / layer.groups / block);
@@ -66,14 +51,14 @@ LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block) {
     const RDom &r = lc.r;
 
     Expr in_channel = (kb / blocks_per_group) * group_in + r.z;
-    Expr in_x = x * static_cast<int>(layer.stride.w) + r.x * static_cast<int>(layer.dilation.w) - static_cast<int>(pad.left);
-    Expr in_y = y * static_cast<int>(layer.stride.h) + r.y * static_cast<int>(layer.dilation.h) - static_cast<int>(pad.top);
 
     lc.conv(lane, x, y, kb, n) = layer.bias ? lc.bias(kb * block + lane) : 0.0f;
-    lc.conv(lane, x, y, kb, n) += lc.packed_weight(lane, r.x, r.y, r.z, kb) * lc.padded(in_x, in_y, in_channel, n);
+    lc.conv(lane, x, y, kb, n) += lc.packed_weight(lane, r.x, r.y, r.z, kb) *
+                                       lc.padded(input_x(layer, x, r.x), input_y(layer, y, r.y), in_channel, n);
     lc.output(x, y, lc.k, n) = lc.conv(lc.k % block, x, y, lc.k / block, n);
 
-    constrain_blocked_shapes(layer, lc);
+    constrain_packed_weight(layer, lc);
+    constrain_layer_io(layer, lc.input, lc.bias, lc.output.output_buffer());
     return lc;
 }
 

@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include "convc_command.h"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -66,36 +68,9 @@ void PrintTo(const BadSpec &spec, std::ostream *os) {
     *os << spec.file;
 }
 
-struct CommandResult {
-    int status = -1;
-    std::string output;  // stdout and stderr together
-};
-
-std::string shell_quote(const std::string &word) {
-    std::string quoted = "'";
-    for (char c : word) {
-        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    }
-    return quoted + "'";
-}
-
-CommandResult run_convc(const std::string &arguments) {
-    std::string command = shell_quote(CONVC_EXECUTABLE) + " " + arguments + " 2>&1";
-    CommandResult result;
-    FILE *pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) {
-        return result;
-    }
-    char buffer[4096];
-    size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
-        result.output.append(buffer, n);
-    }
-    int raw = ::pclose(pipe);
-    // A crash must not pass for a clean refusal, so signals map to -1.
-    result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    return result;
-}
+using convc_test::CommandResult;
+using convc_test::run_convc_line;
+using convc_test::shell_quote;
 
 // A fresh folder per test, removed afterwards, so leftovers of one case never hide another's.
 class TempDir {
@@ -148,7 +123,7 @@ class BadSpecTest : public testing::TestWithParam<BadSpec> {};
 
 TEST_P(BadSpecTest, CheckRefusesIt) {
     const BadSpec &spec = GetParam();
-    expect_points_at_problem(spec, run_convc("check " + shell_quote(spec_path(spec))));
+    expect_points_at_problem(spec, run_convc_line("check " + shell_quote(spec_path(spec))));
 }
 
 TEST_P(BadSpecTest, GenerateRefusesItAndLeavesNothing) {
@@ -157,7 +132,7 @@ TEST_P(BadSpecTest, GenerateRefusesItAndLeavesNothing) {
     ASSERT_FALSE(temp.path().empty());
     fs::path out = temp.path() / "out";
     expect_points_at_problem(spec,
-                             run_convc("generate " + shell_quote(spec_path(spec)) + " -o " + shell_quote(out.string())));
+                             run_convc_line("generate " + shell_quote(spec_path(spec)) + " -o " + shell_quote(out.string())));
     EXPECT_FALSE(fs::exists(out));
     // Staging folders sit beside the output folder, so the whole parent must stay empty.
     EXPECT_EQ(entries_of(temp.path()), std::set<std::string>{});

@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include "convc_command.h"
 #include "io/npy.h"
 
 namespace fs = std::filesystem;
@@ -22,44 +23,9 @@ namespace {
 constexpr int kSuccess = 0;
 constexpr int kBadInput = 2;
 
-struct CommandResult {
-    int status = -1;
-    std::string output;  // stdout and stderr together
-};
-
-std::string shell_quote(const std::string &word) {
-    std::string quoted = "'";
-    for (char c : word) {
-        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    }
-    return quoted + "'";
-}
-
-std::string quoted_args(const std::vector<std::string> &args) {
-    std::string line;
-    for (const std::string &arg : args) {
-        line += " " + shell_quote(arg);
-    }
-    return line;
-}
-
-CommandResult run_convc(const std::vector<std::string> &args) {
-    std::string command = shell_quote(CONVC_EXECUTABLE) + quoted_args(args) + " 2>&1";
-    CommandResult result;
-    FILE *pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) {
-        return result;
-    }
-    char buffer[4096];
-    size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
-        result.output.append(buffer, n);
-    }
-    int raw = ::pclose(pipe);
-    // A crash must not pass for a clean refusal, so signals map to -1.
-    result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    return result;
-}
+using convc_test::CommandResult;
+using convc_test::run_convc;
+using convc_test::shell_quote;
 
 bool contains(const std::string &text, const std::string &part) {
     return text.find(part) != std::string::npos;

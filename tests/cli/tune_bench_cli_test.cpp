@@ -12,25 +12,16 @@
 
 #include <gtest/gtest.h>
 
+#include "convc_command.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-    int status = -1;
-    std::string output;
-};
+using Result = convc_test::CommandResult;
 
 Result sh(const std::string &command) {
-    Result r;
-    FILE *pipe = popen((command + " 2>&1").c_str(), "r");
-    char buffer[4096];
-    while (pipe && std::fgets(buffer, sizeof buffer, pipe)) {
-        r.output += buffer;
-    }
-    int raw = pipe ? pclose(pipe) : -1;
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    return r;
+    return convc_test::run_shell(command);
 }
 
 std::string convc() {

@@ -1,0 +1,40 @@
+#include "lower/layer_io.h"
+
+#include "lower/padding.h"
+#include "spec/layer_geometry.h"
+
+namespace convc {
+
+using namespace Halide;
+
+Func layer_input(const ImageParam &input, const Layer &layer) {
+    PaddingMode mode = resolved_padding(layer).any() ? layer.padding_mode : PaddingMode::Replicate;
+    return padded_input(input, mode);
+}
+
+Expr input_x(const Layer &layer, const Expr &x, const Expr &kx) {
+    return x * static_cast<int>(layer.stride.w) + kx * static_cast<int>(layer.dilation.w) -
+           static_cast<int>(resolved_padding(layer).left);
+}
+
+Expr input_y(const Layer &layer, const Expr &y, const Expr &ky) {
+    return y * static_cast<int>(layer.stride.h) + ky * static_cast<int>(layer.dilation.h) -
+           static_cast<int>(resolved_padding(layer).top);
+}
+
+void constrain_layer_io(const Layer &layer, ImageParam &input, ImageParam &bias, OutputImageParam output) {
+    auto i = [](int64_t v) { return static_cast<int>(v); };
+    if (bias.defined()) {
+        bias.dim(0).set_bounds(0, i(layer.out_channels));
+    }
+    input.dim(0).set_min(0).dim(1).set_min(0).dim(2).set_bounds(0, i(layer.in_channels)).dim(3).set_min(0);
+    output.dim(0).set_min(0).dim(1).set_min(0).dim(2).set_bounds(0, i(layer.out_channels)).dim(3).set_min(0);
+    if (layer.input_shape) {
+        const Shape4 &in = *layer.input_shape;
+        Shape4 o = output_shape(layer, in);
+        input.dim(0).set_extent(i(in[3])).dim(1).set_extent(i(in[2])).dim(3).set_extent(i(in[0]));
+        output.dim(0).set_extent(i(o[3])).dim(1).set_extent(i(o[2])).dim(3).set_extent(i(o[0]));
+    }
+}
+
+}  // namespace convc

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "Halide.h"
+
+#include "spec/layer.h"
+
+namespace convc {
+
+// What every conv2d algorithm of a layer shares, whatever its weight layout: the NCHW input
+// as the layer reads it, the input coordinates of a kernel tap, and the shape constraints
+// of input, bias and output.
+
+// The input under the layer's padding mode, over (x, y, c, n). Without padding the reads
+// are still clamped, so that schedules may compute tiles that overhang the image.
+Halide::Func layer_input(const Halide::ImageParam &input, const Layer &layer);
+
+// Where output (x, y) reads the input for kernel tap (kx, ky): stride, dilation, padding.
+Halide::Expr input_x(const Layer &layer, const Halide::Expr &x, const Halide::Expr &kx);
+Halide::Expr input_y(const Layer &layer, const Halide::Expr &y, const Halide::Expr &ky);
+
+// Shapes the layer fixes become constraints: bounds checks at the call, constants for the
+// compiler. `bias` may be undefined.
+void constrain_layer_io(const Layer &layer, Halide::ImageParam &input, Halide::ImageParam &bias,
+                        Halide::OutputImageParam output);
+
+}  // namespace convc
