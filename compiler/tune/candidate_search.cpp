@@ -25,8 +25,9 @@ size_t space_size(const std::vector<ScheduleSpace> &spaces) {
 
 }  // namespace
 
-CandidateSearch::CandidateSearch(std::vector<ScheduleSpace> spaces, ScheduleChoice start, unsigned seed)
-    : spaces_(std::move(spaces)), start_(std::move(start)), best_(start_), rng_(seed) {
+CandidateSearch::CandidateSearch(std::vector<ScheduleSpace> spaces, ScheduleChoice start,
+                                 std::vector<ScheduleChoice> seeds, unsigned seed)
+    : spaces_(std::move(spaces)), start_(std::move(start)), seeds_(std::move(seeds)), best_(start_), rng_(seed) {
 }
 
 bool CandidateSearch::fresh(const ScheduleChoice &c) const {
@@ -74,13 +75,21 @@ ScheduleChoice CandidateSearch::neighbour_of_best() {
 }
 
 bool CandidateSearch::next(ScheduleChoice &candidate) {
-    if (tried_.size() >= space_size(spaces_)) {
-        return false;
-    }
     if (proposals_++ == 0 && fresh(start_)) {
         candidate = start_;
         tried_.insert(candidate.to_string());
         return true;
+    }
+    // Seeds lie outside the declared spaces (an autoscheduler has no parameters).
+    while (!seeds_.empty()) {
+        candidate = seeds_.front();
+        seeds_.erase(seeds_.begin());
+        if (tried_.insert(candidate.to_string()).second) {
+            return true;
+        }
+    }
+    if (tried_.size() >= space_size(spaces_)) {
+        return false;
     }
     for (int draw = 0; draw < kMaxDraws; draw++) {
         ScheduleChoice c = (draw + proposals_) % 2 ? neighbour_of_best() : random_point();

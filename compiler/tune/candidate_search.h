@@ -9,13 +9,14 @@
 
 namespace convc {
 
-// The order in which the tuner tries schedules: the heuristic default first, then
-// alternately a random point of a random family's space and a one-parameter step away from
+// The order in which the tuner tries schedules: the heuristic default first, then the
+// seeds (Halide's autoschedulers), then alternately a random point of a random family's space and a one-parameter step away from
 // the best so far (a simple evolutionary search). Never proposes a point twice or one that
 // fits no space. Seeded, so a run is repeatable.
 class CandidateSearch {
 public:
-    CandidateSearch(std::vector<ScheduleSpace> spaces, ScheduleChoice start, unsigned seed = 2026);
+    CandidateSearch(std::vector<ScheduleSpace> spaces, ScheduleChoice start, std::vector<ScheduleChoice> seeds = {},
+                    unsigned seed = 2026);
 
     // The next untried candidate; false when the space is exhausted.
     bool next(ScheduleChoice &candidate);
@@ -33,6 +34,7 @@ private:
 
     std::vector<ScheduleSpace> spaces_;
     ScheduleChoice start_;
+    std::vector<ScheduleChoice> seeds_;
     ScheduleChoice best_;
     double best_score_ = -1.0;
     std::set<std::string> tried_;

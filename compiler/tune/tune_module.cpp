@@ -38,7 +38,8 @@ TunedEntry tune_layer(const Layer &layer, const Halide::Target &target, Clock::t
                       std::ostream &progress, size_t index, size_t total) {
     LayerTrial trial = make_layer_trial(layer);
     ScheduleChoice start = default_schedule(layer, target);
-    CandidateSearch search(schedule_spaces(layer, target), start);
+    // Adams2019 (beam 1) is the one Halide 14 autoscheduler that was competitive here.
+    CandidateSearch search(schedule_spaces(layer, target), start, {{"auto:Adams2019", {}}});
     TunedEntry entry;
     entry.threads = thread_count();
     ScheduleChoice candidate;

@@ -55,14 +55,17 @@ TEST(CandidateSearch, ExhaustsASmallSpace) {
     convc::ScheduleSpace space{"x86_avx512_depthwise",
                                {{"lanes", {16}}, {"x_vectors", {1, 2}}, {"stage_input", {0, 1}}, {"unroll_taps", {0}}},
                                32};
-    convc::CandidateSearch search({space}, {"x86_avx512_depthwise",
-                                          {{"lanes", 16}, {"x_vectors", 1}, {"stage_input", 1}, {"unroll_taps", 0}}});
+    convc::CandidateSearch search({space},
+                                  {"x86_avx512_depthwise",
+                                   {{"lanes", 16}, {"x_vectors", 1}, {"stage_input", 1}, {"unroll_taps", 0}}},
+                                  {{"auto:Adams2019", {}}});
     convc::ScheduleChoice c;
-    int count = 0;
+    std::vector<std::string> order;
     while (search.next(c)) {
-        count++;
+        order.push_back(c.family);
     }
-    EXPECT_EQ(count, 4);
+    ASSERT_EQ(order.size(), 5u);  // the four points of the space and the seed
+    EXPECT_EQ(order[1], "auto:Adams2019");
 }
 
 TEST(ScheduleSpace, RegisterBudgetRejectsOversizedTiles) {
@@ -135,7 +138,7 @@ TEST(MeasureSchedule, CandidatesAcrossTheSpaceAreCorrect) {
     for (int64_t groups : {1, 2, 8}) {
         convc::Layer layer = small_layer(groups);
         convc::LayerTrial trial = convc::make_layer_trial(layer);
-        convc::CandidateSearch search(convc::schedule_spaces(layer, kHost), convc::default_schedule(layer, kHost), 7);
+        convc::CandidateSearch search(convc::schedule_spaces(layer, kHost), convc::default_schedule(layer, kHost), {}, 7);
         convc::ScheduleChoice c;
         for (int i = 0; i < 6 && search.next(c); i++) {
             convc::Measurement m = convc::measure_schedule(layer, kHost, c, trial, 0.01);
