@@ -27,7 +27,12 @@ size_t space_size(const std::vector<ScheduleSpace> &spaces) {
 
 CandidateSearch::CandidateSearch(std::vector<ScheduleSpace> spaces, ScheduleChoice start,
                                  std::vector<ScheduleChoice> seeds, unsigned seed)
-    : spaces_(std::move(spaces)), start_(std::move(start)), seeds_(std::move(seeds)), best_(start_), rng_(seed) {
+    : spaces_(std::move(spaces)),
+      start_(std::move(start)),
+      seeds_(std::move(seeds)),
+      seed_count_(seeds_.size()),
+      best_(start_),
+      rng_(seed) {
 }
 
 bool CandidateSearch::fresh(const ScheduleChoice &c) const {
@@ -88,7 +93,7 @@ bool CandidateSearch::next(ScheduleChoice &candidate) {
             return true;
         }
     }
-    if (tried_.size() >= space_size(spaces_)) {
+    if (tried_.size() >= space_size(spaces_) + seed_count_) {
         return false;
     }
     for (int draw = 0; draw < kMaxDraws; draw++) {

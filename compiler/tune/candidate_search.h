@@ -35,6 +35,7 @@ private:
     std::vector<ScheduleSpace> spaces_;
     ScheduleChoice start_;
     std::vector<ScheduleChoice> seeds_;
+    size_t seed_count_ = 0;  // seeds count among tried points but are not in any space
     ScheduleChoice best_;
     double best_score_ = -1.0;
     std::set<std::string> tried_;
