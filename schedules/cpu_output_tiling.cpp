@@ -6,7 +6,11 @@ using namespace Halide;
 
 namespace {
 
-void schedule_tile_loops(Stage stage, LoweredConv &lc, const CpuOutputTiles &t, int tile_x, int tile_k,
+struct OutputLoops {
+    Var xo{"xo"}, xi{"xi"}, ko{"ko"}, ki{"ki"}, rows{"rows"};
+};
+
+void schedule_tile_loops(Stage stage, LoweredConv &lc, const OutputLoops &t, int tile_x, int tile_k,
                          int vector_lanes, TailStrategy x_tail) {
     stage.split(lc.k, t.ko, t.ki, tile_k)
         .split(lc.x, t.xo, t.xi, tile_x, x_tail)
@@ -21,8 +25,8 @@ void schedule_tile_loops(Stage stage, LoweredConv &lc, const CpuOutputTiles &t, 
 
 }  // namespace
 
-CpuOutputTiles tile_cpu_output(LoweredConv &lc, int tile_x, int tile_k, int vector_lanes, bool stage_input) {
-    CpuOutputTiles t;
+void tile_cpu_output(LoweredConv &lc, int tile_x, int tile_k, int vector_lanes, bool stage_input) {
+    OutputLoops t;
     Expr width = lc.output.output_buffer().dim(0).extent();
     Stage wide = lc.output.specialize(width >= tile_x);
     schedule_tile_loops(wide, lc, t, tile_x, tile_k, vector_lanes, TailStrategy::ShiftInwards);
@@ -36,7 +40,6 @@ CpuOutputTiles tile_cpu_output(LoweredConv &lc, int tile_x, int tile_k, int vect
     // On the guarded path the last tile is narrower; a fixed extent keeps the register
     // tile's loops constant (so they unroll) at the cost of a few wasted columns.
     lc.conv.compute_at(lc.output, t.xo).bound_extent(lc.x, tile_x);
-    return t;
 }
 
 }  // namespace convc

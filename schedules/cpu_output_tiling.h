@@ -6,17 +6,14 @@
 
 namespace convc {
 
-// The loop structure every CPU conv schedule shares: parallel over rows of (n, y), the
-// padded input staged per row strip, and the output cut into tiles of tile_x columns
+// The loop structure the row-vector CPU conv schedules share: parallel over rows of (n, y),
+// the padded input staged per row strip, and the output cut into tiles of tile_x columns
 // by tile_k output channels that the accumulator Func is computed inside.
-struct CpuOutputTiles {
-    Halide::Var xo{"xo"}, xi{"xi"}, ko{"ko"}, ki{"ki"}, rows{"rows"};
-};
 
 // Output widths below tile_x take a guarded path so any width is correct; widths of at
 // least tile_x take the fast path with whole vector tiles.
 // With stage_input false the padded input is left inline (read through its boundary
 // condition in the inner loop).
-CpuOutputTiles tile_cpu_output(LoweredConv &lc, int tile_x, int tile_k, int vector_lanes, bool stage_input);
+void tile_cpu_output(LoweredConv &lc, int tile_x, int tile_k, int vector_lanes, bool stage_input);
 
 }  // namespace convc

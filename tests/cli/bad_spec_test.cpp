@@ -72,27 +72,7 @@ using convc_test::CommandResult;
 using convc_test::run_convc_line;
 using convc_test::shell_quote;
 
-// A fresh folder per test, removed afterwards, so leftovers of one case never hide another's.
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "convc-bad-spec-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) != nullptr) {
-            path_ = pattern;
-        }
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir &) = delete;
-    TempDir &operator=(const TempDir &) = delete;
-
-    const fs::path &path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using convc_test::TempDir;
 
 std::string spec_path(const BadSpec &spec) {
     return (fs::path(CONVC_TEST_SPECS_DIR) / "bad" / spec.file).string();

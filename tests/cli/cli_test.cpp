@@ -31,27 +31,7 @@ bool contains(const std::string &text, const std::string &part) {
     return text.find(part) != std::string::npos;
 }
 
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "convc-cli-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) != nullptr) {
-            path_ = pattern;
-        }
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir &) = delete;
-    TempDir &operator=(const TempDir &) = delete;
-
-    std::string operator/(const std::string &name) const { return (path_ / name).string(); }
-    const fs::path &path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using convc_test::TempDir;
 
 std::string read_bytes(const fs::path &path) {
     std::ifstream in(path, std::ios::binary);

@@ -1,9 +1,13 @@
 #pragma once
 
-// Runs the convc binary (or a shell line) the way a user's shell does, for the CLI tests.
+// Runs the convc binary (or a shell line) the way a user's shell does, for the CLI tests,
+// each in a fresh temporary folder.
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <sys/wait.h>
@@ -52,5 +56,28 @@ inline CommandResult run_convc(const std::vector<std::string> &args) {
     }
     return run_shell(shell_quote(CONVC_EXECUTABLE) + line);
 }
+
+// A fresh folder per test, removed afterwards, so leftovers of one case never hide another's.
+class TempDir {
+public:
+    explicit TempDir(const std::string &prefix = "convc-test") {
+        std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
+        if (::mkdtemp(pattern.data()) != nullptr) {
+            path_ = pattern;
+        }
+    }
+    ~TempDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path_, ignored);
+    }
+    TempDir(const TempDir &) = delete;
+    TempDir &operator=(const TempDir &) = delete;
+
+    std::string operator/(const std::string &name) const { return (path_ / name).string(); }
+    const std::filesystem::path &path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
 
 }  // namespace convc_test

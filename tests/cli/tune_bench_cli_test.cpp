@@ -41,12 +41,8 @@ std::string read(const fs::path &path) {
 
 class TuneBench : public ::testing::Test {
 protected:
-    void SetUp() override {
-        dir_ = fs::temp_directory_path() / ("convc_tune_test_" + std::to_string(::getpid()));
-        fs::create_directories(dir_);
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-    fs::path dir_;
+    convc_test::TempDir temp_{"convc-tune"};
+    const fs::path &dir_ = temp_.path();
 };
 
 TEST_F(TuneBench, TuneWritesTheDatabaseThatGenerateReads) {
