@@ -28,6 +28,10 @@ bool is_x86(const Halide::Target &target) {
 // were as fast or faster and need no packed weights.
 constexpr int64_t kNarrowOutputWidth = 36;
 
+// Depthwise rows up to this wide ran about twice as fast with channel vectors (MobileNetV2's
+// 14x14 and 7x7 layers); at 28 and 112 the row vectors won (docs/performance.md).
+constexpr int64_t kNarrowDepthwiseWidth = 14;
+
 bool narrow_output(const Layer &layer) {
     return layer.input_shape && output_shape(layer, *layer.input_shape)[3] < kNarrowOutputWidth;
 }
@@ -40,10 +44,17 @@ std::vector<ScheduleSpace> schedule_spaces(const Layer &layer, const Halide::Tar
     }
     bool arm = target.arch == Halide::Target::ARM;
     if (is_depthwise(layer)) {
-        return {arm ? arm_neon_depthwise_space(layer) : x86_depthwise_space(layer, target)};
+        if (arm) {
+            return {arm_neon_depthwise_space(layer)};
+        }
+        std::vector<ScheduleSpace> spaces = {x86_depthwise_space(layer, target)};
+        if (lane_blocked_layout_applies(layer, x86_channel_block(target))) {
+            spaces.push_back(x86_depthwise_blocked_space(layer, target));
+        }
+        return spaces;
     }
     std::vector<ScheduleSpace> spaces = {arm ? arm_neon_direct_space(layer) : x86_direct_space(layer, target)};
-    if (is_x86(target) && blocked_layout_applies(layer, x86_channel_block(target))) {
+    if (is_x86(target) && x86_group_channel_block(layer, target) > 0) {
         spaces.push_back(x86_blocked_space(layer, target));
     }
     return spaces;
@@ -55,7 +66,14 @@ ScheduleChoice default_schedule(const Layer &layer, const Halide::Target &target
     }
     bool arm = target.arch == Halide::Target::ARM;
     if (is_depthwise(layer)) {
-        return arm ? arm_neon_depthwise_default(layer) : x86_depthwise_default(layer, target);
+        if (arm) {
+            return arm_neon_depthwise_default(layer);
+        }
+        bool narrow_rows = layer.input_shape && output_shape(layer, *layer.input_shape)[3] <= kNarrowDepthwiseWidth;
+        if (narrow_rows && lane_blocked_layout_applies(layer, x86_channel_block(target))) {
+            return x86_depthwise_blocked_default(layer, target);
+        }
+        return x86_depthwise_default(layer, target);
     }
     if (narrow_output(layer) && is_x86(target) && blocked_layout_applies(layer, x86_channel_block(target))) {
         return x86_blocked_default(layer, target);
@@ -69,6 +87,10 @@ bool is_autoscheduler(const ScheduleChoice &choice) {
 
 bool is_blocked(const ScheduleChoice &choice) {
     return ends_with(choice.family, "_blocked");
+}
+
+bool is_depthwise_blocked(const ScheduleChoice &choice) {
+    return ends_with(choice.family, "_depthwise_blocked");
 }
 
 bool schedule_applies(const ScheduleChoice &choice, const Layer &layer, const Halide::Target &target) {

@@ -27,6 +27,7 @@ bool schedule_applies(const ScheduleChoice &choice, const Layer &layer, const Ha
 void apply_schedule(LoweredConv &lc, const ScheduleChoice &choice);
 
 bool is_autoscheduler(const ScheduleChoice &choice);
-bool is_blocked(const ScheduleChoice &choice);
+bool is_blocked(const ScheduleChoice &choice);            // on lower_blocked_conv2d's algorithm
+bool is_depthwise_blocked(const ScheduleChoice &choice);  // ... with the input packed per lane
 
 }  // namespace convc

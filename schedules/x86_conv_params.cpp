@@ -2,10 +2,12 @@
 
 #include <algorithm>
 
+#include "lower/conv2d_blocked.h"
 #include "spec/layer_geometry.h"
 
 #include "schedules/cpu_blocked_conv.h"
 #include "schedules/cpu_conv_space.h"
+#include "schedules/cpu_depthwise_blocked_conv.h"
 
 namespace convc {
 
@@ -50,9 +52,21 @@ int x86_channel_block(const Target &target) {
     return isa_of(target).lanes;
 }
 
+int x86_group_channel_block(const Layer &layer, const Target &target) {
+    // Half-width vectors still beat row vectors when a group has too few output channels
+    // to fill a whole one (ResNeXt's 8 per group on AVX-512).
+    for (int block : {isa_of(target).lanes, isa_of(target).lanes / 2}) {
+        if (blocked_layout_applies(layer, block)) {
+            return block;
+        }
+    }
+    return 0;
+}
+
 ScheduleSpace x86_blocked_space(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
-    return cpu_blocked_space(std::string(isa.name) + "_blocked", isa.lanes, isa.registers, layer);
+    return cpu_blocked_space(std::string(isa.name) + "_blocked", x86_group_channel_block(layer, target),
+                             isa.registers, layer);
 }
 
 // 32 registers: 7 pixels by 2 channel vectors (14 accumulators, 2 weights, 1 broadcast),
@@ -60,7 +74,8 @@ ScheduleSpace x86_blocked_space(const Layer &layer, const Target &target) {
 ScheduleChoice x86_blocked_default(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
     bool wide = isa.registers >= 32;
-    ScheduleChoice c = cpu_blocked_choice(std::string(isa.name) + "_blocked", isa.lanes, wide ? 7 : 4, 2, layer);
+    ScheduleChoice c = cpu_blocked_choice(std::string(isa.name) + "_blocked", x86_group_channel_block(layer, target),
+                                          wide ? 7 : 4, 2, layer);
     c.params["unroll_taps"] = layer.kernel.w <= 7 ? 1 : 0;
     return c;
 }
@@ -84,6 +99,16 @@ ScheduleChoice x86_depthwise_default(const Layer &layer, const Target &target) {
         c.params["unroll_taps"] = 0;
     }
     return c;
+}
+
+ScheduleSpace x86_depthwise_blocked_space(const Layer &layer, const Target &target) {
+    X86Isa isa = isa_of(target);
+    return cpu_depthwise_blocked_space(std::string(isa.name) + "_depthwise_blocked", isa.lanes, isa.registers, layer);
+}
+
+ScheduleChoice x86_depthwise_blocked_default(const Layer &layer, const Target &target) {
+    X86Isa isa = isa_of(target);
+    return cpu_depthwise_blocked_choice(std::string(isa.name) + "_depthwise_blocked", isa.lanes, layer);
 }
 
 }  // namespace convc

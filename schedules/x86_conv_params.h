@@ -17,7 +17,14 @@ ScheduleChoice x86_direct_default(const Layer &layer, const Halide::Target &targ
 ScheduleSpace x86_blocked_space(const Layer &layer, const Halide::Target &target);
 ScheduleChoice x86_blocked_default(const Layer &layer, const Halide::Target &target);
 int x86_channel_block(const Halide::Target &target);
+// The channel block the blocked family uses for this layer: a whole vector, or half of one
+// when a group's output channels fill only that; 0 when neither fits.
+int x86_group_channel_block(const Layer &layer, const Halide::Target &target);
 ScheduleSpace x86_depthwise_space(const Layer &layer, const Halide::Target &target);
 ScheduleChoice x86_depthwise_default(const Layer &layer, const Halide::Target &target);
+
+// Depthwise across channel vectors, on input packed channel-innermost in the pipeline.
+ScheduleSpace x86_depthwise_blocked_space(const Layer &layer, const Halide::Target &target);
+ScheduleChoice x86_depthwise_blocked_default(const Layer &layer, const Halide::Target &target);
 
 }  // namespace convc

@@ -30,6 +30,10 @@ bool blocked_layout_applies(const Layer &layer, int block) {
     return block > 0 && (layer.out_channels / layer.groups) % block == 0;
 }
 
+bool lane_blocked_layout_applies(const Layer &layer, int block) {
+    return block > 0 && layer.in_channels == layer.groups && layer.out_channels % block == 0;
+}
+
 LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block) {
     LoweredBlockedConv lc;
     lc.block = block;
@@ -45,12 +49,15 @@ LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block) {
     lc.padded(lc.x, lc.y, lc.k, lc.n) = layer_input(lc.input, layer)(lc.x, lc.y, lc.k, lc.n);
 
     const int group_in = static_cast<int>(layer.in_channels / layer.groups);
-    const int blocks_per_group = static_cast<int>(layer.out_channels / layer.groups / block);
+    const int group_out = static_cast<int>(layer.out_channels / layer.groups);
     lc.r = RDom(0, static_cast<int>(layer.kernel.w), 0, static_cast<int>(layer.kernel.h), 0, group_in, "r");
     const Var &lane = lc.lane, &x = lc.x, &y = lc.y, &kb = lc.kb, &n = lc.n;
     const RDom &r = lc.r;
 
-    Expr in_channel = (kb / blocks_per_group) * group_in + r.z;
+    // When a block lies inside one group every lane reads the same input channel (one
+    // broadcast per tap); otherwise (depthwise) each lane reads its own.
+    Expr in_channel = group_out % block == 0 ? (kb / (group_out / block)) * group_in + r.z
+                                             : ((kb * block + lane) / group_out) * group_in + r.z;
 
     lc.conv(lane, x, y, kb, n) = layer.bias ? lc.bias(kb * block + lane) : 0.0f;
     lc.conv(lane, x, y, kb, n) += lc.packed_weight(lane, r.x, r.y, r.z, kb) *

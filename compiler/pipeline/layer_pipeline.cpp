@@ -5,6 +5,7 @@
 #include "pipeline/autoschedule.h"
 #include "schedules/choose_schedule.h"
 #include "schedules/cpu_blocked_conv.h"
+#include "schedules/cpu_depthwise_blocked_conv.h"
 
 namespace convc {
 
@@ -14,7 +15,11 @@ LayerPipeline blocked_pipeline(const Layer &layer, const ScheduleChoice &schedul
     LayerPipeline lp;
     int block = schedule.param("lanes");
     LoweredBlockedConv lc = lower_blocked_conv2d(layer, block);
-    schedule_cpu_blocked_conv(lc, schedule);
+    if (is_depthwise_blocked(schedule)) {
+        schedule_cpu_depthwise_blocked_conv(lc, schedule);
+    } else {
+        schedule_cpu_blocked_conv(lc, schedule);
+    }
     lp.pipeline = Halide::Pipeline(lc.output);
     lp.arguments = lc.arguments();
     lp.input = lc.input;

@@ -153,6 +153,28 @@ INSTANTIATE_TEST_SUITE_P(Conv2d, JitSweep, ::testing::ValuesIn(sweep_cases()),
 
 namespace {
 
+// Runs the layer under each schedule choice and compares every output with the reference.
+void expect_every_choice_matches(const Layer &layer, const convc::Shape4 &in,
+                                 const std::vector<convc::ScheduleChoice> &choices) {
+    convc::Shape4 w = convc::weight_shape(layer);
+    std::vector<float> input = convc_test::random_values(convc_test::element_count(in), 4);
+    std::vector<float> weight = convc_test::random_values(convc_test::element_count(w), 5);
+    std::vector<float> bias = convc_test::random_values(layer.out_channels, 6);
+    std::array<int64_t, 4> ref_shape{};
+    std::vector<double> want = convc_reference::conv2d(convc_test::reference_params(layer), input.data(), in,
+                                                       weight.data(), layer.bias ? bias.data() : nullptr, ref_shape);
+    std::optional<convc::TensorRef> b;
+    if (layer.bias) {
+        b = convc::TensorRef{bias.data(), {layer.out_channels}};
+    }
+    for (const convc::ScheduleChoice &choice : choices) {
+        convc::JitLayer kernel(layer, Halide::get_host_target(), choice);
+        std::vector<float> output(convc_test::element_count(ref_shape), -1.0f);
+        kernel.run({input.data(), {in.begin(), in.end()}}, {weight.data(), {w.begin(), w.end()}}, b, output.data());
+        EXPECT_LE(convc_test::max_relative_error(output, want), convc_test::kTolerance) << choice.to_string();
+    }
+}
+
 // The blocked (channel-vector) family computes on packed weights with its own algorithm;
 // sweep it over shapes with output channels in whole vectors, with several tiles each.
 struct BlockedCase {
@@ -178,6 +200,8 @@ std::vector<BlockedCase> blocked_cases() {
         {"same_k4", same4, {1, 6, 9, 8}},
         {"narrow_fixed_7x7", fixed, {1, 16, 7, 7}},
         {"width_1", conv(3, 16, {3, 1}, {1, 1}, {1, 0}), {1, 3, 5, 1}},
+        // Groups of 8 output channels: half-width vectors on AVX-512.
+        {"groups_of_8", conv(16, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4), {1, 16, 7, 10}},
     };
 }
 
@@ -191,32 +215,70 @@ TEST_P(BlockedSweep, EveryTileMatchesReference) {
     for (auto [x_pixels, k_vectors, stage, unroll] : {std::tuple{3, 1, 0, 0}, std::tuple{12, 2, 1, 1}}) {
         convc::ScheduleChoice v = base;
         v.params["x_pixels"] = x_pixels;
-        v.params["k_vectors"] = (c.layer.out_channels / c.layer.groups) % (16 * k_vectors) == 0 ? k_vectors : 1;
+        int block = base.param("lanes");
+        v.params["k_vectors"] = (c.layer.out_channels / c.layer.groups) % (block * k_vectors) == 0 ? k_vectors : 1;
         v.params["stage_input"] = stage;
         v.params["unroll_taps"] = unroll;
         choices.push_back(v);
     }
-    convc::Shape4 w = convc::weight_shape(c.layer);
-    std::vector<float> input = convc_test::random_values(convc_test::element_count(c.input), 4);
-    std::vector<float> weight = convc_test::random_values(convc_test::element_count(w), 5);
-    std::vector<float> bias = convc_test::random_values(c.layer.out_channels, 6);
-    std::array<int64_t, 4> ref_shape{};
-    std::vector<double> want = convc_reference::conv2d(convc_test::reference_params(c.layer), input.data(), c.input,
-                                                       weight.data(), c.layer.bias ? bias.data() : nullptr, ref_shape);
-    std::optional<convc::TensorRef> b;
-    if (c.layer.bias) {
-        b = convc::TensorRef{bias.data(), {c.layer.out_channels}};
-    }
-    for (const convc::ScheduleChoice &choice : choices) {
-        convc::JitLayer kernel(c.layer, host, choice);
-        std::vector<float> output(convc_test::element_count(ref_shape), -1.0f);
-        kernel.run({input.data(), {c.input.begin(), c.input.end()}}, {weight.data(), {w.begin(), w.end()}}, b,
-                   output.data());
-        EXPECT_LE(convc_test::max_relative_error(output, want), convc_test::kTolerance) << choice.to_string();
-    }
+    expect_every_choice_matches(c.layer, c.input, choices);
 }
 
 INSTANTIATE_TEST_SUITE_P(Conv2d, BlockedSweep, ::testing::ValuesIn(blocked_cases()),
                          [](const ::testing::TestParamInfo<BlockedCase> &info) { return info.param.name; });
+
+}  // namespace
+
+namespace {
+
+// The channel-vector depthwise family packs the input channel-innermost inside the pipeline;
+// sweep it over padding modes, strides, dilations, multipliers and narrow or odd rows.
+struct DepthwiseBlockedCase {
+    std::string name;
+    Layer layer;
+    convc::Shape4 input;
+};
+
+void PrintTo(const DepthwiseBlockedCase &c, std::ostream *os) {
+    *os << c.name;
+}
+
+std::vector<DepthwiseBlockedCase> depthwise_blocked_cases() {
+    Layer fixed = conv(32, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 32);
+    fixed.input_shape = convc::Shape4{1, 32, 7, 7};
+    Layer same4 = with_padding(conv(16, 16, {4, 4}, {1, 1}, {0, 0}, {1, 1}, 16), PaddingKind::Same);
+    return {
+        {"k3_p1", conv(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 16), {1, 16, 9, 13}},
+        {"k3_s2_reflect", conv(32, 32, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 32, true, PaddingMode::Reflect), {2, 32, 11, 14}},
+        {"k3_d2_replicate", conv(16, 16, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 16, false, PaddingMode::Replicate),
+         {1, 16, 10, 9}},
+        {"k5_circular", conv(16, 16, {5, 5}, {1, 1}, {2, 2}, {1, 1}, 16, true, PaddingMode::Circular), {1, 16, 8, 7}},
+        {"multiplier2", conv(8, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 8), {1, 8, 6, 17}},
+        {"same_k4", same4, {1, 16, 9, 8}},
+        {"fixed_7x7", fixed, {1, 32, 7, 7}},
+        {"width_1", conv(16, 16, {3, 1}, {1, 1}, {1, 0}, {1, 1}, 16), {1, 16, 5, 1}},
+    };
+}
+
+class DepthwiseBlockedSweep : public ::testing::TestWithParam<DepthwiseBlockedCase> {};
+
+TEST_P(DepthwiseBlockedSweep, EveryTileMatchesReference) {
+    const DepthwiseBlockedCase &c = GetParam();
+    Halide::Target host = Halide::get_host_target();
+    convc::ScheduleChoice base = convc::x86_depthwise_blocked_default(c.layer, host);
+    std::vector<convc::ScheduleChoice> choices = {base};
+    for (auto [x_pixels, k_vectors, strips, store] : {std::tuple{2, 1, 4, 4}, std::tuple{7, 2, 2, 16}}) {
+        convc::ScheduleChoice v = base;
+        v.params["x_pixels"] = x_pixels;
+        v.params["k_vectors"] = c.layer.out_channels % (base.param("lanes") * k_vectors) == 0 ? k_vectors : 1;
+        v.params["row_strips"] = strips;
+        v.params["store_lanes"] = store;
+        choices.push_back(v);
+    }
+    expect_every_choice_matches(c.layer, c.input, choices);
+}
+
+INSTANTIATE_TEST_SUITE_P(Conv2d, DepthwiseBlockedSweep, ::testing::ValuesIn(depthwise_blocked_cases()),
+                         [](const ::testing::TestParamInfo<DepthwiseBlockedCase> &info) { return info.param.name; });
 
 }  // namespace

@@ -54,12 +54,16 @@ CASES = [
     case("zeros_k3_d3_p3", 3, 5, 3, [1, 3, 13, 11], padding=3, dilation=3),
     case("zeros_dw_k3_p1", 12, 12, 3, [1, 12, 7, 5], padding=1, groups=12),
     case("zeros_dw_mult2_k5_p2_b2", 6, 12, 5, [2, 6, 9, 7], padding=2, groups=6, bias=False),
+    # Whole channel vectors on narrow rows: the channel-vector depthwise schedule.
+    case("zeros_dw16_k3_p1", 16, 16, 3, [1, 16, 7, 7], padding=1, groups=16),
+    case("zeros_dw_mult2_16_k3_s2_p1", 8, 16, 3, [2, 8, 9, 10], stride=2, padding=1, groups=8, bias=False),
     case("zeros_g4_k3_s2_p1", 12, 12, 3, [1, 12, 9, 9], stride=2, padding=1, groups=4),
     # reflect
     case("reflect_k3_p1", 3, 5, 3, [1, 3, 7, 5], padding=1, mode="reflect"),
     case("reflect_k5_s2_p2_g2_b2", 4, 6, 5, [2, 4, 9, 7], stride=2, padding=2, groups=2, bias=False, mode="reflect"),
     case("reflect_k3x5_p1x2", 5, 5, [3, 5], [1, 5, 7, 5], padding=[1, 2], mode="reflect"),
     case("reflect_same_k4_dw", 6, 6, 4, [1, 6, 7, 5], padding="same", groups=6, mode="reflect"),
+    case("reflect_dw32_k3_d2_p2", 32, 32, 3, [1, 32, 11, 9], padding=2, dilation=2, groups=32, mode="reflect"),
     case("reflect_k3_s3x2_p2_d2", 4, 4, 3, [1, 4, 13, 11], stride=[3, 2], padding=2, dilation=2, bias=False,
          mode="reflect"),
     case("reflect_same_k2_d3", 3, 5, 2, [1, 3, 7, 5], padding="same", dilation=3, mode="reflect"),

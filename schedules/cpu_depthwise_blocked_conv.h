@@ -1,0 +1,24 @@
+#pragma once
+
+#include "Halide.h"
+
+#include "lower/conv2d_blocked.h"
+#include "schedules/schedule_choice.h"
+#include "spec/layer.h"
+
+namespace convc {
+
+// Depthwise convolution vectorized across channels (family *_depthwise_blocked), on the
+// algorithm of lower_blocked_conv2d: the padded input is stored channel-innermost (16
+// channels of a pixel in one vector, as oneDNN's nChw16c) a few rows at a time, so a narrow
+// row (7, 14 pixels) no longer leaves most lanes empty. One task is a block of channels
+// over a strip of rows; inside it the packed rows slide down the image, each input row
+// packed once. Output rows are written back to NCHW from a row of channel vectors.
+// Parameters: lanes, x_pixels and k_vectors (the register tile), row_strips (tasks per
+// channel block), store_lanes (vector width of the NCHW write-back).
+void schedule_cpu_depthwise_blocked_conv(LoweredBlockedConv &lc, const ScheduleChoice &choice);
+
+ScheduleSpace cpu_depthwise_blocked_space(const std::string &family, int lanes, int registers, const Layer &layer);
+ScheduleChoice cpu_depthwise_blocked_choice(const std::string &family, int lanes, const Layer &layer);
+
+}  // namespace convc
