@@ -46,9 +46,13 @@ function(convc_add_library name)
 
     set(out "${CMAKE_CURRENT_BINARY_DIR}/convc/${name}")
     set(outputs "${out}/lib${module}.a" "${out}/${module}.h" "${out}/${module}.cpp")
+    # A new convc regenerates the kernels: the target when convc is built alongside, else the
+    # executable file itself.
     set(generator_dependency "")
     if (TARGET convc)
         set(generator_dependency convc)
+    elseif (IS_ABSOLUTE "${CONVC_EXECUTABLE}")
+        set(generator_dependency "${CONVC_EXECUTABLE}")
     endif ()
     add_custom_command(
         OUTPUT ${outputs}

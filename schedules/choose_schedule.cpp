@@ -32,6 +32,11 @@ constexpr int64_t kNarrowOutputWidth = 36;
 // 14x14 and 7x7 layers); at 28 and 112 the row vectors won (docs/performance.md).
 constexpr int64_t kNarrowDepthwiseWidth = 14;
 
+// With channels innermost in memory, channel vectors are the natural choice at any width.
+bool channels_last(const Layer &layer) {
+    return layer.layout == MemoryLayout::Nhwc;
+}
+
 bool narrow_output(const Layer &layer) {
     return layer.input_shape && output_shape(layer, *layer.input_shape)[3] < kNarrowOutputWidth;
 }
@@ -70,12 +75,17 @@ ScheduleChoice default_schedule(const Layer &layer, const Halide::Target &target
             return arm_neon_depthwise_default(layer);
         }
         bool narrow_rows = layer.input_shape && output_shape(layer, *layer.input_shape)[3] <= kNarrowDepthwiseWidth;
-        if (narrow_rows && lane_blocked_layout_applies(layer, x86_channel_block(target))) {
+        if ((narrow_rows || channels_last(layer)) && lane_blocked_layout_applies(layer, x86_channel_block(target))) {
             return x86_depthwise_blocked_default(layer, target);
         }
         return x86_depthwise_default(layer, target);
     }
     if (narrow_output(layer) && is_x86(target) && blocked_layout_applies(layer, x86_channel_block(target))) {
+        return x86_blocked_default(layer, target);
+    }
+    // Row vectors would read channels-last data with a stride; half-width channel blocks
+    // (groups of 8 on AVX-512) still read it contiguously.
+    if (channels_last(layer) && is_x86(target) && x86_group_channel_block(layer, target) > 0) {
         return x86_blocked_default(layer, target);
     }
     return arm ? arm_neon_direct_default(layer) : x86_direct_default(layer, target);

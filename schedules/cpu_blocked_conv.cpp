@@ -14,13 +14,14 @@ namespace {
 // threads writing them stall each other.
 void tile_output(Stage stage, LoweredBlockedConv &lc, const Var &xo, const Var &xi, const Var &ko, const Var &ki,
                  const Var &task, int tile_x, int tile_k, TailStrategy x_tail) {
-    stage.split(lc.k, ko, ki, tile_k)
-        .split(lc.x, xo, xi, tile_x, x_tail)
-        .reorder(xi, ki, xo, ko, lc.y, lc.n)
-        .fuse(lc.y, lc.n, task)
-        .fuse(ko, task, task)
-        .parallel(task)
-        .unroll(xi);
+    stage.split(lc.k, ko, ki, tile_k).split(lc.x, xo, xi, tile_x, x_tail);
+    if (lc.channels_last) {
+        // Channels are contiguous in the output: store whole channel vectors.
+        stage.reorder(ki, xi, xo, ko, lc.y, lc.n).vectorize(ki, lc.block);
+    } else {
+        stage.reorder(xi, ki, xo, ko, lc.y, lc.n);
+    }
+    stage.fuse(lc.y, lc.n, task).fuse(ko, task, task).parallel(task).unroll(xi);
 }
 
 }  // namespace

@@ -1,6 +1,5 @@
 #include "schedules/cpu_depthwise_blocked_conv.h"
 
-#include <algorithm>
 
 #include "spec/layer_geometry.h"
 
@@ -13,13 +12,14 @@ namespace {
 void write_back_rows(Stage stage, LoweredBlockedConv &lc, const Var &task, const Var &yo, const Var &yi,
                      const Var &ko, const Var &ki, Expr strip_rows, int channels_per_task, int store_lanes,
                      TailStrategy x_tail) {
-    stage.split(lc.k, ko, ki, channels_per_task)
-        .split(lc.y, yo, yi, strip_rows)
-        .reorder(lc.x, ki, yi, yo, ko, lc.n)
-        .fuse(yo, ko, task)
-        .fuse(task, lc.n, task)
-        .parallel(task)
-        .vectorize(lc.x, store_lanes, x_tail);
+    stage.split(lc.k, ko, ki, channels_per_task).split(lc.y, yo, yi, strip_rows);
+    if (lc.channels_last) {
+        // Channels are contiguous in the output too: no transposition, whole channel vectors.
+        stage.reorder(ki, lc.x, yi, yo, ko, lc.n).vectorize(ki, lc.block);
+    } else {
+        stage.reorder(lc.x, ki, yi, yo, ko, lc.n).vectorize(lc.x, store_lanes, x_tail);
+    }
+    stage.fuse(yo, ko, task).fuse(task, lc.n, task).parallel(task);
 }
 
 int64_t output_width(const Layer &layer) {

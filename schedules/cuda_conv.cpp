@@ -71,6 +71,7 @@ void schedule_cuda_conv(LoweredConv &lc, const ScheduleChoice &choice) {
     // Whole warp-wide rows, even where the output is narrower: lanes own fixed register slots.
     lc.conv.compute_at(lc.output, xo)
         .bound_extent(x, kLanes)
+        .bound_extent(y, 2 * rows_per_warp)
         .store_in(MemoryType::Register)
         .split(y, warp, y, rows_per_warp)
         .gpu_threads(warp)

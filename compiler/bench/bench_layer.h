@@ -23,7 +23,7 @@ struct BenchRow {
     double onednn_median_ms = 0;
     double onednn_gflops = 0;   // NaN when oneDNN cannot run the layer
     std::string onednn_impl;
-    double onednn_nchw_gflops = 0;  // oneDNN with the reorders of NCHW input and output
+    double onednn_nchw_gflops = 0;  // oneDNN with the reorders of plain (NCHW or NHWC) input and output
     double peak_gflops = 0;     // measured FMA peak at this thread count
 
     std::string to_tsv() const;

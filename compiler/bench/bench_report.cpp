@@ -60,7 +60,8 @@ std::string section(const std::vector<BenchRow> &rows, int threads) {
                       std::exp(log_sum / compared), compared, worst);
         text += line;
         std::snprintf(line, sizeof line,
-                      "over oneDNN* (NCHW input and output, their reorders timed too): %.2fx\n",
+                      "over oneDNN* (plain NCHW or NHWC input and output, as the layers have them, their "
+                      "reorders timed too): %.2fx\n",
                       std::exp(log_sum_nchw / compared));
         text += line;
     }

@@ -67,13 +67,15 @@ dnnl::stream &cpu_stream() {
 // The oneDNN objects of one layer, with its operands already in the primitive's layouts.
 class OnednnConv {
 public:
-    OnednnConv(const Layer &layer, const Shape4 &input, const float *x, const float *w, const float *b)
-        : engine_(cpu_engine()),
+    // `user_tag`: the layout of the caller's input and output (nchw, or nhwc for channels-last).
+    OnednnConv(const Layer &layer, const Shape4 &input, const float *x, const float *w, const float *b, Tag user_tag)
+        : user_tag_(user_tag),
+          engine_(cpu_engine()),
           stream_(cpu_stream()),
           pd_(conv_desc(layer, input), engine_),
           conv_(pd_),
           dst_shape_(output_shape(layer, input)),
-          src_(imported(pd_.src_desc(), memory::desc(dims_of(input), f32, Tag::nchw), x)),
+          src_(imported(pd_.src_desc(), memory::desc(dims_of(input), f32, user_tag), x)),
           weights_(imported(pd_.weights_desc(), memory::desc(weight_dims(layer), f32, plain_weight_tag(layer)), w)),
           dst_(pd_.dst_desc(), engine_) {
         if (layer.bias) {
@@ -91,9 +93,10 @@ public:
         stream_.wait();
     }
 
-    // What a caller holding NCHW tensors pays: its input reordered into oneDNN's layout, the
-    // convolution, and the output reordered back (the weights stay packed, as a framework keeps them).
-    void run_on_nchw(memory &plain_src, memory &plain_dst) {
+    // What a caller holding plain tensors (NCHW or NHWC) pays: its input reordered into oneDNN's
+    // layout, the convolution, and the output reordered back (the weights stay packed, as a
+    // framework keeps them).
+    void run_on_plain(memory &plain_src, memory &plain_dst) {
         dnnl::reorder(plain_src, src_).execute(stream_, plain_src, src_);
         run();
         dnnl::reorder(dst_, plain_dst).execute(stream_, dst_, plain_dst);
@@ -101,14 +104,14 @@ public:
     }
 
     memory plain_memory(const Shape4 &shape, float *data) {
-        return memory(memory::desc(dims_of(shape), f32, Tag::nchw), engine_, data);
+        return memory(memory::desc(dims_of(shape), f32, user_tag_), engine_, data);
     }
 
     const Shape4 &dst_shape() const { return dst_shape_; }
 
-    std::vector<float> output_nchw() {
+    std::vector<float> output_plain() {
         std::vector<float> out(static_cast<size_t>(element_count(dst_shape_)));
-        memory plain(memory::desc(dims_of(dst_shape_), f32, Tag::nchw), engine_, out.data());
+        memory plain(memory::desc(dims_of(dst_shape_), f32, user_tag_), engine_, out.data());
         reorder(dst_, plain);
         return out;
     }
@@ -130,6 +133,7 @@ private:
         stream_.wait();
     }
 
+    Tag user_tag_;
     dnnl::engine &engine_;
     dnnl::stream &stream_;
     dnnl::convolution_forward::primitive_desc pd_;
@@ -166,11 +170,12 @@ std::optional<OnednnResult> time_onednn_conv(const Layer &layer, const Shape4 &i
             std::vector<float> x = random_floats(element_count(input), 1);
             std::vector<float> w = random_floats(element_count(weight_shape(layer)), 2);
             std::vector<float> b = random_floats(layer.out_channels, 3);
-            OnednnConv conv(layer, input, x.data(), w.data(), b.data());
+            Tag user_tag = layer.layout == MemoryLayout::Nhwc ? Tag::nhwc : Tag::nchw;
+            OnednnConv conv(layer, input, x.data(), w.data(), b.data(), user_tag);
             OnednnResult result{time_repeated([&] { conv.run(); }), conv.implementation(), {}};
             std::vector<float> y(static_cast<size_t>(element_count(conv.dst_shape())));
             memory plain_src = conv.plain_memory(input, x.data()), plain_dst = conv.plain_memory(conv.dst_shape(), y.data());
-            result.nchw_timing = time_repeated([&] { conv.run_on_nchw(plain_src, plain_dst); });
+            result.nchw_timing = time_repeated([&] { conv.run_on_plain(plain_src, plain_dst); });
             return result;
         } catch (const dnnl::error &e) {
             problem = std::string("oneDNN refused the layer: ") + e.what();
@@ -192,9 +197,9 @@ std::vector<float> run_onednn_conv(const Layer &layer, const Shape4 &input, cons
         throw std::invalid_argument("run_onednn_conv: layer '" + layer.name + "': input, weight" +
                                     (layer.bias ? " and bias" : "") + " must not be null");
     }
-    OnednnConv conv(layer, input, x, w, b);
+    OnednnConv conv(layer, input, x, w, b, Tag::nchw);
     conv.run();
-    return conv.output_nchw();
+    return conv.output_plain();
 }
 
 }  // namespace convc

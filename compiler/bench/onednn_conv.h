@@ -18,7 +18,8 @@ namespace convc {
 struct OnednnResult {
     Timing timing;               // the convolution alone, on data already in its layouts
     std::string implementation;  // oneDNN's name for the kernel it chose, e.g. "brg:avx512_core"
-    Timing nchw_timing;          // with NCHW input and output: their reorders included
+    Timing nchw_timing;          // with the caller's plain input and output (NCHW, or NHWC for a
+                                 // channels-last layer): their reorders included
 };
 
 // Times `layer` on an NCHW input of shape `input` (convolution execution only). Returns

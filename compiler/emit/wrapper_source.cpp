@@ -70,6 +70,7 @@ struct LayerInfo {
     int64_t kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w, groups;
     int64_t pad_top, pad_bottom, pad_left, pad_right;
     const char *padding_mode;  // zeros, reflect, replicate or circular
+    bool channels_last;        // layout nhwc: input and output hold channels innermost (shapes stay NCHW)
     bool has_bias;
     bool fixes_input_shape;
     std::array<int64_t, 4> input_shape;  // N, C, H, W; meaningful when fixes_input_shape
@@ -122,7 +123,8 @@ std::string layer_declarations(const Layer &layer) {
       << layer.out_channels << ", " << layer.kernel.h << ", " << layer.kernel.w << ", " << layer.stride.h << ", "
       << layer.stride.w << ", " << layer.dilation.h << ", " << layer.dilation.w << ", " << layer.groups << ", "
       << p.top << ", " << p.bottom << ", " << p.left << ", " << p.right << ", \""
-      << padding_mode_name(layer.padding_mode) << "\", " << (layer.bias ? "true" : "false") << ", "
+      << padding_mode_name(layer.padding_mode) << "\", "
+      << (layer.layout == MemoryLayout::Nhwc ? "true" : "false") << ", " << (layer.bias ? "true" : "false") << ", "
       << (layer.input_shape ? "true" : "false") << ", {";
     if (layer.input_shape) {
         const Shape4 &in = *layer.input_shape;
@@ -267,12 +269,15 @@ struct HalideView {
     halide_dimension_t dims[5];
     halide_buffer_t buffer;
 
-    HalideView(const float *data, const std::vector<int64_t> &shape) : dims{}, buffer{} {
+    // channels_last: a 4-D NCHW shape whose elements lie in NHWC order.
+    HalideView(const float *data, const std::vector<int64_t> &shape, bool channels_last = false) : dims{}, buffer{} {
         int32_t stride = 1;
         int rank = static_cast<int>(shape.size());
+        static const int kChannelsLastOrder[4] = {2, 0, 1, 3};  // c, x, y, n: innermost in memory first
         for (int i = 0; i < rank; i++) {
-            int32_t extent = static_cast<int32_t>(shape[rank - 1 - i]);
-            dims[i] = halide_dimension_t(0, extent, stride);
+            int d = channels_last ? kChannelsLastOrder[i] : i;
+            int32_t extent = static_cast<int32_t>(shape[rank - 1 - d]);
+            dims[d] = halide_dimension_t(0, extent, stride);
             stride *= extent;
         }
         buffer.host = reinterpret_cast<uint8_t *>(const_cast<float *>(data));
@@ -468,7 +473,8 @@ std::string layer_definitions(const std::string &module_name, const Layer &layer
     s << "};\n\n";
     s << "void run(const ConstTensorView &input, const float *weight, const std::vector<int64_t> &weight_shape,\n"
          "         const ConstTensorView *bias, const TensorView &output, int variant) {\n";
-    s << "    HalideView in(input.data, input.shape), w(weight, weight_shape), out(output.data, output.shape);\n";
+    s << "    HalideView in(input.data, input.shape, info.channels_last), w(weight, weight_shape),\n"
+         "        out(output.data, output.shape, info.channels_last);\n";
     if (layer.bias) {
         s << "    HalideView b(bias->data, bias->shape);\n";
         s << "    HalideView *const views[] = {&in, &w, &b, &out};\n";

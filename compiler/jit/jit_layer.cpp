@@ -28,6 +28,17 @@ Halide::Buffer<float> halide_view(const float *data, const std::vector<int64_t> 
     return Halide::Buffer<float>(const_cast<float *>(data), extents);
 }
 
+// An input or output tensor: logical shape (N, C, H, W), elements in the layer's layout.
+Halide::Buffer<float> activation_view(float *data, const Shape4 &shape, MemoryLayout layout) {
+    if (layout == MemoryLayout::Nchw) {
+        return halide_view(data, {shape[0], shape[1], shape[2], shape[3]});
+    }
+    auto i = [](int64_t v) { return static_cast<int>(v); };
+    int n = i(shape[0]), c = i(shape[1]), h = i(shape[2]), w = i(shape[3]);
+    halide_dimension_t dims[4] = {{0, w, c}, {0, h, w * c}, {0, c, 1}, {0, n, h * w * c}};
+    return Halide::Buffer<float>(data, 4, dims);
+}
+
 }  // namespace
 
 void check_call_shapes(const Layer &layer, const TensorRef &input, const TensorRef &weight,
@@ -100,12 +111,13 @@ void JitLayer::run_packed(const TensorRef &input, const Halide::Buffer<float> &p
     if (out[0] == 0) {
         return;  // an empty batch has nothing to compute
     }
-    pipeline_.input.set(halide_view(input.data, input.shape));
+    pipeline_.input.set(
+        activation_view(const_cast<float *>(input.data), as_shape4(layer_.name, input.shape), layer_.layout));
     pipeline_.weight.set(packed_weight);
     if (bias) {
         pipeline_.bias.set(halide_view(bias->data, bias->shape));
     }
-    Halide::Buffer<float> result = halide_view(output, {out[0], out[1], out[2], out[3]});
+    Halide::Buffer<float> result = activation_view(output, out, layer_.layout);
     pipeline_.pipeline.realize(result);
 }
 

@@ -13,7 +13,8 @@
 
 namespace convc {
 
-// Read-only float32 data in PyTorch's shape (NCHW, or [K] for a bias).
+// Read-only float32 data in PyTorch's shape (NCHW, or [K] for a bias). Input and output
+// elements lie in the layer's layout (channels innermost for nhwc); the shape stays NCHW.
 struct TensorRef {
     const float *data = nullptr;
     std::vector<int64_t> shape;

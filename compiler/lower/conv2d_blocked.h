@@ -15,6 +15,7 @@ namespace convc {
 // Input and output stay NCHW. Dimensions are Halide's order, innermost first.
 struct LoweredBlockedConv {
     int block = 16;
+    bool channels_last = false;  // layout nhwc: a vector across channels is one contiguous store
     Halide::ImageParam input;
     Halide::ImageParam packed_weight;
     Halide::ImageParam bias;  // defined only when the layer has a bias

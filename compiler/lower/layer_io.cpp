@@ -22,6 +22,19 @@ Expr input_y(const Layer &layer, const Expr &y, const Expr &ky) {
            static_cast<int>(resolved_padding(layer).top);
 }
 
+namespace {
+
+// A dense channels-last tensor seen through Halide's (x, y, c, n) dimensions: c is the
+// innermost in memory, so Halide knows a vector across channels is one contiguous load.
+void constrain_channels_last(OutputImageParam buffer) {
+    buffer.dim(2).set_stride(1);
+    buffer.dim(0).set_stride(buffer.dim(2).extent());
+    buffer.dim(1).set_stride(buffer.dim(0).stride() * buffer.dim(0).extent());
+    buffer.dim(3).set_stride(buffer.dim(1).stride() * buffer.dim(1).extent());
+}
+
+}  // namespace
+
 void constrain_layer_io(const Layer &layer, ImageParam &input, ImageParam &bias, OutputImageParam output) {
     auto i = [](int64_t v) { return static_cast<int>(v); };
     if (bias.defined()) {
@@ -29,6 +42,10 @@ void constrain_layer_io(const Layer &layer, ImageParam &input, ImageParam &bias,
     }
     input.dim(0).set_min(0).dim(1).set_min(0).dim(2).set_bounds(0, i(layer.in_channels)).dim(3).set_min(0);
     output.dim(0).set_min(0).dim(1).set_min(0).dim(2).set_bounds(0, i(layer.out_channels)).dim(3).set_min(0);
+    if (layer.layout == MemoryLayout::Nhwc) {
+        constrain_channels_last(input);
+        constrain_channels_last(output);
+    }
     if (layer.input_shape) {
         const Shape4 &in = *layer.input_shape;
         Shape4 o = output_shape(layer, in);

@@ -21,4 +21,8 @@ const char *padding_mode_name(PaddingMode mode) {
     return "zeros";
 }
 
+const char *layout_name(MemoryLayout layout) {
+    return layout == MemoryLayout::Nhwc ? "nhwc" : "nchw";
+}
+
 }  // namespace convc

@@ -16,6 +16,9 @@ namespace convc {
 
 enum class PaddingMode { Zeros, Reflect, Replicate, Circular };
 enum class PaddingKind { Explicit, Same, Valid };
+// Where a tensor's elements lie in memory. Shapes are always the logical (N, C, H, W), as in
+// PyTorch; Nhwc is PyTorch's channels_last memory format (channels innermost).
+enum class MemoryLayout { Nchw, Nhwc };
 
 // A (height, width) pair, the way PyTorch's _pair() expands an int.
 struct HW {
@@ -36,6 +39,7 @@ struct Layer {
     int64_t groups = 1;
     bool bias = true;
     PaddingMode padding_mode = PaddingMode::Zeros;
+    MemoryLayout layout = MemoryLayout::Nchw;  // of the input and output; weights are always [K, C/g, kh, kw]
     std::optional<std::array<int64_t, 4>> input_shape;  // N, C, H, W when the spec fixes it
 
     SourceLocation location;                          // of the layer's mapping
@@ -54,5 +58,6 @@ struct ModuleSpec {
 };
 
 const char *padding_mode_name(PaddingMode mode);
+const char *layout_name(MemoryLayout layout);
 
 }  // namespace convc

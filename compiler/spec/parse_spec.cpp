@@ -17,9 +17,10 @@ namespace {
 const std::vector<std::string> kModuleKeys = {"name", "layers"};
 const std::vector<std::string> kLayerKeys = {"name",     "op",     "in_channels", "out_channels", "kernel_size",
                                              "stride",   "padding", "dilation",   "groups",       "bias",
-                                             "padding_mode", "input_shape", "dtype"};
+                                             "padding_mode", "layout", "input_shape", "dtype"};
 const std::vector<std::string> kOps = {"conv2d"};
 const std::vector<std::string> kPaddingModes = {"zeros", "reflect", "replicate", "circular"};
+const std::vector<std::string> kLayouts = {"nchw", "nhwc"};
 
 // Turns yaml-cpp nodes into Layer fields, keeping the position of everything it reads.
 class SpecReader {
@@ -231,6 +232,10 @@ private:
             std::string mode = read_choice(node["padding_mode"], "padding_mode", kPaddingModes);
             layer.padding_mode = static_cast<PaddingMode>(
                 std::find(kPaddingModes.begin(), kPaddingModes.end(), mode) - kPaddingModes.begin());
+        }
+        if (node["layout"]) {
+            std::string layout = read_choice(node["layout"], "layout", kLayouts);
+            layer.layout = layout == "nhwc" ? MemoryLayout::Nhwc : MemoryLayout::Nchw;
         }
         if (node["input_shape"]) {
             layer.input_shape = read_shape(node["input_shape"], "input_shape");

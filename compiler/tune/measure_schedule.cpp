@@ -1,5 +1,6 @@
 #include "tune/measure_schedule.h"
 
+#include "io/memory_layout.h"
 #include "jit/jit_layer.h"
 #include "reference/layer_reference.h"
 #include "reference/reference_check.h"
@@ -35,7 +36,8 @@ Measurement measure_schedule(const Layer &layer, const Halide::Target &target, c
     try {
         JitLayer kernel(layer, target, schedule);
         Shape4 w = weight_shape(layer);
-        TensorRef in{trial.x.data(), {trial.input.begin(), trial.input.end()}};
+        std::vector<float> x = nchw_to_layout(trial.x.data(), trial.input, layer.layout);
+        TensorRef in{x.data(), {trial.input.begin(), trial.input.end()}};
         TensorRef weight{trial.w.data(), {w.begin(), w.end()}};
         std::optional<TensorRef> bias;
         if (layer.bias) {
@@ -43,7 +45,8 @@ Measurement measure_schedule(const Layer &layer, const Halide::Target &target, c
         }
         std::vector<float> y(count(trial.output));
         kernel.run(in, weight, bias, y.data());
-        double error = convc_reference::max_relative_error(y, trial.reference);
+        double error =
+            convc_reference::max_relative_error(layout_to_nchw(y.data(), trial.output, layer.layout), trial.reference);
         if (!(error <= convc_reference::kTolerance)) {
             m.failure = "wrong result (max relative error " + std::to_string(error) + ")";
             return m;

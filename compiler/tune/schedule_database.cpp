@@ -56,7 +56,8 @@ std::string layer_signature(const Layer &layer) {
            " dilation=" + pair_text(layer.dilation) + " groups=" + std::to_string(layer.groups) + " pad=" +
            std::to_string(p.top) + "," + std::to_string(p.bottom) + "," + std::to_string(p.left) + "," +
            std::to_string(p.right) + " mode=" + padding_mode_name(layer.padding_mode) +
-           " bias=" + (layer.bias ? "true" : "false") + " input=" + input;
+           " bias=" + (layer.bias ? "true" : "false") + " input=" + input +
+           (layer.layout == MemoryLayout::Nhwc ? " layout=nhwc" : "");
 }
 
 ScheduleDatabase::Key ScheduleDatabase::key_of(const Layer &layer, const Halide::Target &target) {

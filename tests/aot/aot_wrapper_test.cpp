@@ -4,6 +4,7 @@
 
 #include "aot_mix.h"
 #include "seed_example.h"
+#include "io/memory_layout.h"
 #include "support/conv_check.h"
 
 namespace {
@@ -18,9 +19,13 @@ void expect_layer_matches_reference(const aot_mix::LayerInfo &layer, std::array<
     std::array<int64_t, 4> out_shape = aot_mix::output_shape(layer, in_shape);
     std::vector<float> output(convc_test::element_count(out_shape));
 
+    // A channels-last layer takes and returns NHWC memory under the same NCHW shapes.
+    convc::MemoryLayout layout = layer.channels_last ? convc::MemoryLayout::Nhwc : convc::MemoryLayout::Nchw;
+    std::vector<float> x = convc::nchw_to_layout(input.data(), in_shape, layout);
     aot_mix::ConstTensorView b{bias.data(), {layer.out_channels}};
-    layer.call({input.data(), {in_shape.begin(), in_shape.end()}}, {weight.data(), {w_shape.begin(), w_shape.end()}},
+    layer.call({x.data(), {in_shape.begin(), in_shape.end()}}, {weight.data(), {w_shape.begin(), w_shape.end()}},
                layer.has_bias ? &b : nullptr, {output.data(), {out_shape.begin(), out_shape.end()}});
+    output = convc::layout_to_nchw(output.data(), out_shape, layout);
 
     std::array<int64_t, 4> ref_shape{};
     std::vector<double> want = convc_reference::conv2d(convc_reference::params_of(layer), input.data(), in_shape, weight.data(),

@@ -55,6 +55,7 @@ const BadSpec kBadSpecs[] = {
     {"empty_module_name.yaml", 2, "name", "has no value"},
     {"empty_spec.yaml", 1, "", "the spec is empty"},
     {"unknown_padding_mode.yaml", 9, "padding_mode", "(did you mean 'reflect'?)"},
+    {"unknown_layout.yaml", 9, "layout", "'NHWC' is not one of nchw, nhwc (did you mean 'nhwc'?)"},
     {"bad_padding_string.yaml", 8, "padding", "(did you mean 'same'?)"},
     {"unknown_op.yaml", 5, "op", "'conv3d' is not one of conv2d"},
     {"bad_dtype.yaml", 8, "dtype", "convc computes in float32 only"},

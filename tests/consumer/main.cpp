@@ -18,6 +18,7 @@
 #include <vector>
 
 #include CONSUMER_HEADER
+#include "io/memory_layout.h"
 #include "reference/reference_check.h"
 
 namespace m = CONSUMER_NAMESPACE;
@@ -67,15 +68,18 @@ std::vector<float> random_values(int64_t count, unsigned seed) {
     return convc_reference::seeded_values(count, seed);
 }
 
+// Takes and returns NCHW data whatever the layer's memory layout.
 std::vector<float> run(const m::LayerInfo &layer, const Shape &in, const std::vector<float> &x,
                        const std::vector<float> &w, const std::vector<float> &b) {
+    convc::MemoryLayout layout = layer.channels_last ? convc::MemoryLayout::Nhwc : convc::MemoryLayout::Nchw;
     Shape out = m::output_shape(layer, in);
     std::vector<float> y(out[0] * out[1] * out[2] * out[3]);
+    std::vector<float> x_in_layout = convc::nchw_to_layout(x.data(), in, layout);
     Shape ws = {layer.out_channels, layer.in_channels / layer.groups, layer.kernel_h, layer.kernel_w};
     m::ConstTensorView bias{b.data(), {layer.out_channels}};
-    layer.call({x.data(), {in.begin(), in.end()}}, {w.data(), {ws.begin(), ws.end()}},
+    layer.call({x_in_layout.data(), {in.begin(), in.end()}}, {w.data(), {ws.begin(), ws.end()}},
                layer.has_bias ? &bias : nullptr, {y.data(), {out.begin(), out.end()}});
-    return y;
+    return convc::layout_to_nchw(y.data(), out, layout);
 }
 
 bool timing = false;

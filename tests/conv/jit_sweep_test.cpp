@@ -2,6 +2,7 @@
 // `generate` emits) and compares each against the double-precision reference.
 #include <gtest/gtest.h>
 
+#include "io/memory_layout.h"
 #include "jit/jit_layer.h"
 #include "schedules/x86_conv_params.h"
 #include "support/conv_check.h"
@@ -43,6 +44,21 @@ Layer conv(int64_t c, int64_t k, HW kernel, HW stride = {1, 1}, HW pad = {0, 0},
 Layer with_padding(Layer l, PaddingKind kind) {
     l.padding_kind = kind;
     return l;
+}
+
+Layer channels_last(Layer l) {
+    l.layout = convc::MemoryLayout::Nhwc;
+    return l;
+}
+
+// Runs the kernel on `input` (NCHW) in the layer's own memory layout; returns NCHW.
+std::vector<float> run_in_layout(convc::JitLayer &kernel, const Layer &layer, const std::vector<float> &input,
+                                 const convc::Shape4 &in, const convc::TensorRef &weight,
+                                 const std::optional<convc::TensorRef> &bias, const convc::Shape4 &out) {
+    std::vector<float> x = convc::nchw_to_layout(input.data(), in, layer.layout);
+    std::vector<float> y(convc_test::element_count(out), -12345.0f);
+    kernel.run({x.data(), {in.begin(), in.end()}}, weight, bias, y.data());
+    return convc::layout_to_nchw(y.data(), out, layer.layout);
 }
 
 std::vector<SweepCase> sweep_cases() {
@@ -113,6 +129,15 @@ std::vector<SweepCase> sweep_cases() {
     // Shapes fixed at compile time, as `input_shape` in a spec does.
     add("fixed_shape", conv(4, 8, {3, 3}, {1, 1}, {1, 1}), {2, 4, 10, 40}, true);
     add("fixed_shape_depthwise", conv(4, 4, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 4), {1, 4, 9, 9}, true);
+    // Channels-last memory (layout: nhwc) under each family's default.
+    add("nhwc_k3", channels_last(conv(5, 7, {3, 3}, {1, 1}, {1, 1})), {2, 5, 9, 11});
+    add("nhwc_blocked", channels_last(conv(8, 32, {3, 3}, {2, 1}, {1, 1}, {1, 1}, 1, true, PaddingMode::Reflect)),
+        {1, 8, 10, 13}, true);
+    add("nhwc_grouped", channels_last(conv(8, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 2)), {1, 8, 7, 40});
+    add("nhwc_depthwise", channels_last(conv(32, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 32)), {2, 32, 9, 37}, true);
+    add("nhwc_depthwise_odd", channels_last(conv(7, 7, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 7)), {1, 7, 11, 9});
+    add("nhwc_circular_d2", channels_last(conv(4, 16, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 1, false, PaddingMode::Circular)),
+        {1, 4, 8, 9}, true);
     return cases;
 }
 
@@ -130,13 +155,12 @@ TEST_P(JitSweep, MatchesReference) {
 
     convc::JitLayer kernel(c.layer, Halide::get_host_target());
     convc::Shape4 out_shape = kernel.output_shape_for({c.input.begin(), c.input.end()});
-    std::vector<float> output(convc_test::element_count(out_shape), -12345.0f);
     std::optional<convc::TensorRef> b;
     if (c.layer.bias) {
         b = convc::TensorRef{bias.data(), {c.layer.out_channels}};
     }
-    kernel.run({input.data(), {c.input.begin(), c.input.end()}}, {weight.data(), {w.begin(), w.end()}}, b,
-               output.data());
+    std::vector<float> output =
+        run_in_layout(kernel, c.layer, input, c.input, {weight.data(), {w.begin(), w.end()}}, b, out_shape);
 
     std::array<int64_t, 4> ref_shape{};
     std::vector<double> want = convc_reference::conv2d(convc_test::reference_params(c.layer), input.data(), c.input,
@@ -169,8 +193,8 @@ void expect_every_choice_matches(const Layer &layer, const convc::Shape4 &in,
     }
     for (const convc::ScheduleChoice &choice : choices) {
         convc::JitLayer kernel(layer, Halide::get_host_target(), choice);
-        std::vector<float> output(convc_test::element_count(ref_shape), -1.0f);
-        kernel.run({input.data(), {in.begin(), in.end()}}, {weight.data(), {w.begin(), w.end()}}, b, output.data());
+        std::vector<float> output =
+            run_in_layout(kernel, layer, input, in, {weight.data(), {w.begin(), w.end()}}, b, ref_shape);
         EXPECT_LE(convc_test::max_relative_error(output, want), convc_test::kTolerance) << choice.to_string();
     }
 }
@@ -202,6 +226,8 @@ std::vector<BlockedCase> blocked_cases() {
         {"width_1", conv(3, 16, {3, 1}, {1, 1}, {1, 0}), {1, 3, 5, 1}},
         // Groups of 8 output channels: half-width vectors on AVX-512.
         {"groups_of_8", conv(16, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4), {1, 16, 7, 10}},
+        {"nhwc_k3_s2", channels_last(conv(6, 32, {3, 3}, {2, 2}, {1, 1})), {2, 6, 11, 9}},
+        {"nhwc_groups_of_8", channels_last(conv(16, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4)), {1, 16, 5, 13}},
     };
 }
 
@@ -257,6 +283,10 @@ std::vector<DepthwiseBlockedCase> depthwise_blocked_cases() {
         {"same_k4", same4, {1, 16, 9, 8}},
         {"fixed_7x7", fixed, {1, 32, 7, 7}},
         {"width_1", conv(16, 16, {3, 1}, {1, 1}, {1, 0}, {1, 1}, 16), {1, 16, 5, 1}},
+        {"nhwc_k3_p1", channels_last(conv(32, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 32)), {2, 32, 9, 13}},
+        {"nhwc_s2_replicate", channels_last(conv(16, 16, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 16, false,
+                                                 PaddingMode::Replicate)),
+         {1, 16, 12, 11}},
     };
 }
 

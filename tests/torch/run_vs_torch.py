@@ -50,6 +50,8 @@ def spec_text(name, cfg, fixed_shape):
              f"    padding: {cfg['padding']}", f"    dilation: {cfg['dilation']}",
              f"    groups: {cfg['groups']}", f"    bias: {'true' if cfg['bias'] else 'false'}",
              f"    padding_mode: {cfg['mode']}"]
+    if cfg.get("layout", "nchw") != "nchw":
+        lines.append(f"    layout: {cfg['layout']}")
     if fixed_shape:
         lines.append(f"    input_shape: [{cfg['n']}, {cfg['c']}, {cfg['h']}, {cfg['w']}]")
     return "\n".join(lines) + "\n"
@@ -72,6 +74,8 @@ def run_case(convc, tmp, index, cfg, rng):
     x = torch.randn(cfg["n"], cfg["c"], cfg["h"], cfg["w"])
     w = torch.randn(cfg["k"], cfg["c"] // cfg["groups"], *cfg["kernel"])
     b = torch.randn(cfg["k"])
+    if cfg.get("layout") == "nhwc":  # PyTorch's channels_last; .npy files stay NCHW arrays
+        x = x.contiguous(memory_format=torch.channels_last)
     try:
         want = torch_conv(cfg, x, w, b)
     except (RuntimeError, ValueError) as e:
@@ -80,7 +84,7 @@ def run_case(convc, tmp, index, cfg, rng):
     with open(spec, "w") as f:
         f.write(spec_text(f"case{index}", cfg, rng.random() < 0.5))
     paths = {t: os.path.join(tmp, f"case{index}.{t}.npy") for t in ("x", "w", "b", "y")}
-    np.save(paths["x"], x.numpy())
+    np.save(paths["x"], x.contiguous().numpy())
     np.save(paths["w"], w.numpy())
     np.save(paths["b"], b.numpy())
     cmd = [convc, "run", spec, "--layer", "layer", "--input", paths["x"], "--weight", paths["w"],
@@ -147,6 +151,9 @@ def main():
         index = 0
         while compared < args.cases:
             cfg = random_config(rng)
+            # Every third case in channels-last memory (layout: nhwc), without drawing from rng
+            # so that the other cases stay what they were.
+            cfg["layout"] = "nhwc" if index % 3 == 2 else "nchw"
             verdict, detail = run_case(args.convc, tmp, index, cfg, rng)
             index += 1
             if verdict == "torch-rejects":
