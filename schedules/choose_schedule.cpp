@@ -19,10 +19,6 @@ bool ends_with(const std::string &text, const std::string &suffix) {
     return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-bool is_x86(const Halide::Target &target) {
-    return target.arch == Halide::Target::X86 && !target.has_gpu_feature();
-}
-
 // Channel vectors won on every layer of the tuning suite whose output rows are narrower than
 // this (docs/performance.md); on wider rows (and when the width is not known) row vectors
 // were as fast or faster and need no packed weights.
@@ -47,19 +43,15 @@ std::vector<ScheduleSpace> schedule_spaces(const Layer &layer, const Halide::Tar
     if (target.has_gpu_feature()) {
         return {cuda_direct_space(layer)};
     }
-    bool arm = target.arch == Halide::Target::ARM;
-    if (is_depthwise(layer)) {
-        if (arm) {
-            return {arm_neon_depthwise_space(layer)};
-        }
-        std::vector<ScheduleSpace> spaces = {x86_depthwise_space(layer, target)};
-        if (lane_blocked_layout_applies(layer, x86_channel_block(target))) {
-            spaces.push_back(x86_depthwise_blocked_space(layer, target));
-        }
-        return spaces;
+    if (target.arch == Halide::Target::ARM) {
+        return {is_depthwise(layer) ? arm_neon_depthwise_space(layer) : arm_neon_direct_space(layer)};
     }
-    std::vector<ScheduleSpace> spaces = {arm ? arm_neon_direct_space(layer) : x86_direct_space(layer, target)};
-    if (is_x86(target) && x86_group_channel_block(layer, target) > 0) {
+    std::vector<ScheduleSpace> spaces = {is_depthwise(layer) ? x86_depthwise_space(layer, target)
+                                                             : x86_direct_space(layer, target)};
+    if (lane_blocked_layout_applies(layer, x86_channel_block(target))) {
+        spaces.push_back(x86_lane_blocked_space(layer, target));
+    }
+    if (x86_group_channel_block(layer, target) > 0) {
         spaces.push_back(x86_blocked_space(layer, target));
     }
     return spaces;
@@ -69,26 +61,27 @@ ScheduleChoice default_schedule(const Layer &layer, const Halide::Target &target
     if (target.has_gpu_feature()) {
         return cuda_direct_default(layer);
     }
-    bool arm = target.arch == Halide::Target::ARM;
+    if (target.arch == Halide::Target::ARM) {
+        return is_depthwise(layer) ? arm_neon_depthwise_default(layer) : arm_neon_direct_default(layer);
+    }
+    // Row vectors would read channels-last data with a stride: there any channel-vector
+    // family that fits beats them.
+    bool lane_blocked = lane_blocked_layout_applies(layer, x86_channel_block(target));
     if (is_depthwise(layer)) {
-        if (arm) {
-            return arm_neon_depthwise_default(layer);
-        }
         bool narrow_rows = layer.input_shape && output_shape(layer, *layer.input_shape)[3] <= kNarrowDepthwiseWidth;
-        if ((narrow_rows || channels_last(layer)) && lane_blocked_layout_applies(layer, x86_channel_block(target))) {
-            return x86_depthwise_blocked_default(layer, target);
-        }
-        return x86_depthwise_default(layer, target);
+        return lane_blocked && (narrow_rows || channels_last(layer)) ? x86_lane_blocked_default(layer, target)
+                                                                     : x86_depthwise_default(layer, target);
     }
-    if (narrow_output(layer) && is_x86(target) && blocked_layout_applies(layer, x86_channel_block(target))) {
+    if (narrow_output(layer) && blocked_layout_applies(layer, x86_channel_block(target))) {
         return x86_blocked_default(layer, target);
     }
-    // Row vectors would read channels-last data with a stride; half-width channel blocks
-    // (groups of 8 on AVX-512) still read it contiguously.
-    if (channels_last(layer) && is_x86(target) && x86_group_channel_block(layer, target) > 0) {
+    if (channels_last(layer) && lane_blocked) {
+        return x86_lane_blocked_default(layer, target);
+    }
+    if (channels_last(layer) && x86_group_channel_block(layer, target) > 0) {
         return x86_blocked_default(layer, target);
     }
-    return arm ? arm_neon_direct_default(layer) : x86_direct_default(layer, target);
+    return x86_direct_default(layer, target);
 }
 
 bool is_autoscheduler(const ScheduleChoice &choice) {
@@ -99,8 +92,8 @@ bool is_blocked(const ScheduleChoice &choice) {
     return ends_with(choice.family, "_blocked");
 }
 
-bool is_depthwise_blocked(const ScheduleChoice &choice) {
-    return ends_with(choice.family, "_depthwise_blocked");
+bool is_lane_blocked(const ScheduleChoice &choice) {
+    return ends_with(choice.family, "_lane_blocked");
 }
 
 bool schedule_applies(const ScheduleChoice &choice, const Layer &layer, const Halide::Target &target) {

@@ -11,9 +11,10 @@
 namespace convc {
 
 // The schedule families a layer can take on a target, each with its declared space, and
-// the heuristic default among them. Depthwise layers take the depthwise family; other
-// layers the direct (row-vector) family and, where output channels per group fill whole
-// vectors, the blocked (channel-vector) family. The target picks x86 (by ISA), ARM NEON
+// the heuristic default among them. Row vectors: the depthwise family for depthwise layers,
+// the direct family for the others. On x86, channel vectors too: the blocked family where a
+// group's output channels fill whole (or half) vectors, the lane-blocked family where groups
+// are narrower than a vector (depthwise included). The target picks x86 (by ISA), ARM NEON
 // or CUDA.
 std::vector<ScheduleSpace> schedule_spaces(const Layer &layer, const Halide::Target &target);
 ScheduleChoice default_schedule(const Layer &layer, const Halide::Target &target);
@@ -28,6 +29,6 @@ void apply_schedule(LoweredConv &lc, const ScheduleChoice &choice);
 
 bool is_autoscheduler(const ScheduleChoice &choice);
 bool is_blocked(const ScheduleChoice &choice);            // on lower_blocked_conv2d's algorithm
-bool is_depthwise_blocked(const ScheduleChoice &choice);  // ... with the input packed per lane
+bool is_lane_blocked(const ScheduleChoice &choice);  // ... with the input packed per lane
 
 }  // namespace convc

@@ -7,7 +7,7 @@
 
 #include "schedules/cpu_blocked_conv.h"
 #include "schedules/cpu_conv_space.h"
-#include "schedules/cpu_depthwise_blocked_conv.h"
+#include "schedules/cpu_lane_blocked_conv.h"
 
 namespace convc {
 
@@ -74,6 +74,15 @@ ScheduleSpace x86_blocked_space(const Layer &layer, const Target &target) {
 ScheduleChoice x86_blocked_default(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
     bool wide = isa.registers >= 32;
+    if (layer.layout == MemoryLayout::Nhwc) {
+        // Channels-last (tuning suite, 2026-11-25): 4 pixels by 4 channel vectors read in place
+        // won 7 of 9 dense layers; 16 registers hold 4 by 2.
+        ScheduleChoice c = cpu_blocked_choice(std::string(isa.name) + "_blocked",
+                                              x86_group_channel_block(layer, target), 4, wide ? 4 : 2, layer);
+        c.params["stage_input"] = 0;
+        c.params["unroll_taps"] = layer.kernel.w <= 7 ? 1 : 0;
+        return c;
+    }
     ScheduleChoice c = cpu_blocked_choice(std::string(isa.name) + "_blocked", x86_group_channel_block(layer, target),
                                           wide ? 7 : 4, 2, layer);
     c.params["unroll_taps"] = layer.kernel.w <= 7 ? 1 : 0;
@@ -101,14 +110,14 @@ ScheduleChoice x86_depthwise_default(const Layer &layer, const Target &target) {
     return c;
 }
 
-ScheduleSpace x86_depthwise_blocked_space(const Layer &layer, const Target &target) {
+ScheduleSpace x86_lane_blocked_space(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
-    return cpu_depthwise_blocked_space(std::string(isa.name) + "_depthwise_blocked", isa.lanes, isa.registers, layer);
+    return cpu_lane_blocked_space(std::string(isa.name) + "_lane_blocked", isa.lanes, isa.registers, layer);
 }
 
-ScheduleChoice x86_depthwise_blocked_default(const Layer &layer, const Target &target) {
+ScheduleChoice x86_lane_blocked_default(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
-    return cpu_depthwise_blocked_choice(std::string(isa.name) + "_depthwise_blocked", isa.lanes, layer);
+    return cpu_lane_blocked_choice(std::string(isa.name) + "_lane_blocked", isa.lanes, layer);
 }
 
 }  // namespace convc

@@ -24,7 +24,7 @@ ScheduleSpace x86_depthwise_space(const Layer &layer, const Halide::Target &targ
 ScheduleChoice x86_depthwise_default(const Layer &layer, const Halide::Target &target);
 
 // Depthwise across channel vectors, on input packed channel-innermost in the pipeline.
-ScheduleSpace x86_depthwise_blocked_space(const Layer &layer, const Halide::Target &target);
-ScheduleChoice x86_depthwise_blocked_default(const Layer &layer, const Halide::Target &target);
+ScheduleSpace x86_lane_blocked_space(const Layer &layer, const Halide::Target &target);
+ScheduleChoice x86_lane_blocked_default(const Layer &layer, const Halide::Target &target);
 
 }  // namespace convc

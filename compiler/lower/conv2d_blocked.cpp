@@ -31,7 +31,8 @@ bool blocked_layout_applies(const Layer &layer, int block) {
 }
 
 bool lane_blocked_layout_applies(const Layer &layer, int block) {
-    return block > 0 && layer.in_channels == layer.groups && layer.out_channels % block == 0;
+    int64_t group_out = layer.out_channels / layer.groups;
+    return block > 0 && layer.out_channels % block == 0 && group_out < block && block % group_out == 0;
 }
 
 LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block) {
@@ -56,7 +57,7 @@ LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block) {
     const RDom &r = lc.r;
 
     // When a block lies inside one group every lane reads the same input channel (one
-    // broadcast per tap); otherwise (depthwise) each lane reads its own.
+    // broadcast per tap); otherwise (depthwise, small groups) each lane reads its group's.
     Expr in_channel = group_out % block == 0 ? (kb / (group_out / block)) * group_in + r.z
                                              : ((kb * block + lane) / group_out) * group_in + r.z;
 

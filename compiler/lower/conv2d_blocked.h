@@ -31,8 +31,9 @@ struct LoweredBlockedConv {
 // Blocks inside groups (out_channels / groups a multiple of `block`): the input channel is
 // the same for the lanes of a block.
 bool blocked_layout_applies(const Layer &layer, int block);
-// Depthwise layers whose channels fill whole blocks: each lane reads its own input channel,
-// so a schedule stores the padded input channel-innermost (nChw16c, packed in the pipeline).
+// Groups narrower than a block that tile it (depthwise, ResNeXt's 4 or 8 channels per group),
+// channels filling whole blocks: each lane reads an input channel of its own group, so a
+// schedule stores the padded input channel-innermost (nChw16c, packed in the pipeline).
 bool lane_blocked_layout_applies(const Layer &layer, int block);
 
 LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block);

@@ -5,7 +5,7 @@
 #include "pipeline/autoschedule.h"
 #include "schedules/choose_schedule.h"
 #include "schedules/cpu_blocked_conv.h"
-#include "schedules/cpu_depthwise_blocked_conv.h"
+#include "schedules/cpu_lane_blocked_conv.h"
 
 namespace convc {
 
@@ -15,8 +15,8 @@ LayerPipeline blocked_pipeline(const Layer &layer, const ScheduleChoice &schedul
     LayerPipeline lp;
     int block = schedule.param("lanes");
     LoweredBlockedConv lc = lower_blocked_conv2d(layer, block);
-    if (is_depthwise_blocked(schedule)) {
-        schedule_cpu_depthwise_blocked_conv(lc, schedule);
+    if (is_lane_blocked(schedule)) {
+        schedule_cpu_lane_blocked_conv(lc, schedule);
     } else {
         schedule_cpu_blocked_conv(lc, schedule);
     }

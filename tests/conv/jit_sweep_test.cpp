@@ -257,19 +257,20 @@ INSTANTIATE_TEST_SUITE_P(Conv2d, BlockedSweep, ::testing::ValuesIn(blocked_cases
 
 namespace {
 
-// The channel-vector depthwise family packs the input channel-innermost inside the pipeline;
-// sweep it over padding modes, strides, dilations, multipliers and narrow or odd rows.
-struct DepthwiseBlockedCase {
+// The lane-blocked family (depthwise and narrow groups) packs the input channel-innermost
+// inside the pipeline; sweep it over padding modes, strides, dilations, multipliers, groups
+// and narrow or odd rows, in both layouts.
+struct LaneBlockedCase {
     std::string name;
     Layer layer;
     convc::Shape4 input;
 };
 
-void PrintTo(const DepthwiseBlockedCase &c, std::ostream *os) {
+void PrintTo(const LaneBlockedCase &c, std::ostream *os) {
     *os << c.name;
 }
 
-std::vector<DepthwiseBlockedCase> depthwise_blocked_cases() {
+std::vector<LaneBlockedCase> lane_blocked_cases() {
     Layer fixed = conv(32, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 32);
     fixed.input_shape = convc::Shape4{1, 32, 7, 7};
     Layer same4 = with_padding(conv(16, 16, {4, 4}, {1, 1}, {0, 0}, {1, 1}, 16), PaddingKind::Same);
@@ -284,18 +285,21 @@ std::vector<DepthwiseBlockedCase> depthwise_blocked_cases() {
         {"fixed_7x7", fixed, {1, 32, 7, 7}},
         {"width_1", conv(16, 16, {3, 1}, {1, 1}, {1, 0}, {1, 1}, 16), {1, 16, 5, 1}},
         {"nhwc_k3_p1", channels_last(conv(32, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 32)), {2, 32, 9, 13}},
+        // Groups narrower than a vector: 4 and 8 channels per group.
+        {"groups_of_4", conv(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4), {1, 16, 9, 11}},
+        {"nhwc_groups_of_8_s2", channels_last(conv(32, 32, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 4, false)), {1, 32, 10, 9}},
         {"nhwc_s2_replicate", channels_last(conv(16, 16, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 16, false,
                                                  PaddingMode::Replicate)),
          {1, 16, 12, 11}},
     };
 }
 
-class DepthwiseBlockedSweep : public ::testing::TestWithParam<DepthwiseBlockedCase> {};
+class LaneBlockedSweep : public ::testing::TestWithParam<LaneBlockedCase> {};
 
-TEST_P(DepthwiseBlockedSweep, EveryTileMatchesReference) {
-    const DepthwiseBlockedCase &c = GetParam();
+TEST_P(LaneBlockedSweep, EveryTileMatchesReference) {
+    const LaneBlockedCase &c = GetParam();
     Halide::Target host = Halide::get_host_target();
-    convc::ScheduleChoice base = convc::x86_depthwise_blocked_default(c.layer, host);
+    convc::ScheduleChoice base = convc::x86_lane_blocked_default(c.layer, host);
     std::vector<convc::ScheduleChoice> choices = {base};
     for (auto [x_pixels, k_vectors, strips, store] : {std::tuple{2, 1, 4, 4}, std::tuple{7, 2, 2, 16}}) {
         convc::ScheduleChoice v = base;
@@ -303,12 +307,14 @@ TEST_P(DepthwiseBlockedSweep, EveryTileMatchesReference) {
         v.params["k_vectors"] = c.layer.out_channels % (base.param("lanes") * k_vectors) == 0 ? k_vectors : 1;
         v.params["row_strips"] = strips;
         v.params["store_lanes"] = store;
+        // Channels-last input may also be read in place by the taps.
+        v.params["pack_input"] = c.layer.layout == convc::MemoryLayout::Nhwc && strips == 4 ? 0 : 1;
         choices.push_back(v);
     }
     expect_every_choice_matches(c.layer, c.input, choices);
 }
 
-INSTANTIATE_TEST_SUITE_P(Conv2d, DepthwiseBlockedSweep, ::testing::ValuesIn(depthwise_blocked_cases()),
-                         [](const ::testing::TestParamInfo<DepthwiseBlockedCase> &info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Conv2d, LaneBlockedSweep, ::testing::ValuesIn(lane_blocked_cases()),
+                         [](const ::testing::TestParamInfo<LaneBlockedCase> &info) { return info.param.name; });
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "schedules/cpu_depthwise_blocked_conv.h"
+#include "schedules/cpu_lane_blocked_conv.h"
 
 
 #include "spec/layer_geometry.h"
@@ -28,7 +28,7 @@ int64_t output_width(const Layer &layer) {
 
 }  // namespace
 
-void schedule_cpu_depthwise_blocked_conv(LoweredBlockedConv &lc, const ScheduleChoice &choice) {
+void schedule_cpu_lane_blocked_conv(LoweredBlockedConv &lc, const ScheduleChoice &choice) {
     const int lanes = choice.param("lanes");
     const int tile_x = choice.param("x_pixels");
     const int k_vectors = choice.param("k_vectors");
@@ -45,9 +45,12 @@ void schedule_cpu_depthwise_blocked_conv(LoweredBlockedConv &lc, const ScheduleC
                     TailStrategy::GuardWithIf);
 
     // Rows of padded input packed channel-innermost; storage folds to the window's height
-    // as the rows slide.
-    lc.padded.store_at(lc.output, task).compute_at(lc.output, yi).reorder_storage(lc.k, lc.x, lc.y, lc.n);
-    lc.padded.reorder(lc.k, lc.x, lc.y, lc.n).vectorize(lc.k, lanes, TailStrategy::GuardWithIf);
+    // as the rows slide. Channels-last input is already in that order: the taps may read it
+    // in place (pack_input 0), paying the boundary condition per tap instead of a copy.
+    if (choice.param("pack_input")) {
+        lc.padded.store_at(lc.output, task).compute_at(lc.output, yi).reorder_storage(lc.k, lc.x, lc.y, lc.n);
+        lc.padded.reorder(lc.k, lc.x, lc.y, lc.n).vectorize(lc.k, lanes, TailStrategy::GuardWithIf);
+    }
 
     // One output row of channel vectors, in register tiles of tile_x pixels.
     Var xo("xo"), xi("xi");
@@ -62,27 +65,45 @@ void schedule_cpu_depthwise_blocked_conv(LoweredBlockedConv &lc, const ScheduleC
         .unroll(lc.r.y);
 }
 
-ScheduleSpace cpu_depthwise_blocked_space(const std::string &family, int lanes, int registers, const Layer &layer) {
+ScheduleSpace cpu_lane_blocked_space(const std::string &family, int lanes, int registers, const Layer &layer) {
     std::vector<int> k_vectors;
     for (int v : {1, 2, 4}) {
         if (layer.out_channels % (lanes * v) == 0) {
             k_vectors.push_back(v);
         }
     }
+    // Channels-last output is written as whole channel vectors: store_lanes does not apply.
+    bool channels_last = layer.layout == MemoryLayout::Nhwc;
     return {family,
             {{"lanes", {lanes}},
              {"x_pixels", {2, 4, 7, 8, 14}},
              {"k_vectors", k_vectors},
              {"row_strips", {1, 2, 4}},
-             {"store_lanes", {4, 8, 16}}},
+             {"store_lanes", channels_last ? std::vector<int>{lanes} : std::vector<int>{4, 8, 16}},
+             {"pack_input", channels_last ? std::vector<int>{0, 1} : std::vector<int>{1}}},
             registers};
 }
 
-ScheduleChoice cpu_depthwise_blocked_choice(const std::string &family, int lanes, const Layer &layer) {
+ScheduleChoice cpu_lane_blocked_choice(const std::string &family, int lanes, const Layer &layer) {
     int64_t width = output_width(layer);
     int store_lanes = lanes;
-    while (width > 0 && store_lanes > 4 && width < store_lanes) {
+    while (layer.layout == MemoryLayout::Nchw && width > 0 && store_lanes > 4 && width < store_lanes) {
         store_lanes /= 2;
+    }
+    if (layer.layout == MemoryLayout::Nhwc) {
+        // Channels-last MobileNetV2 layers (tuning suite): 2 pixels by up to 4 channel vectors,
+        // two strips of rows per channel block.
+        int k_vectors = 4;
+        while (k_vectors > 1 && layer.out_channels % (lanes * k_vectors) != 0) {
+            k_vectors /= 2;
+        }
+        return {family,
+                {{"lanes", lanes},
+                 {"x_pixels", 2},
+                 {"k_vectors", k_vectors},
+                 {"row_strips", 2},
+                 {"store_lanes", lanes},
+                 {"pack_input", 1}}};
     }
     // Measured on MobileNetV2's 14x14 and 7x7 layers: a register tile as wide as the row.
     int x_pixels = width > 0 && width <= 8 ? 8 : 14;
@@ -91,7 +112,8 @@ ScheduleChoice cpu_depthwise_blocked_choice(const std::string &family, int lanes
              {"x_pixels", x_pixels},
              {"k_vectors", 1},
              {"row_strips", 1},
-             {"store_lanes", store_lanes}}};
+             {"store_lanes", store_lanes},
+             {"pack_input", 1}}};
 }
 
 }  // namespace convc
