@@ -9,19 +9,27 @@ using namespace Halide;
 namespace {
 
 // Tasks are (channel block, row) pairs: small images have too few rows to share out alone.
-// Neighbouring tasks run at the same time, so they take different channel blocks of one row:
-// neighbouring rows of one channel share cache lines (a 28-float row is 112 bytes), and two
-// threads writing them stall each other.
+// Neighbouring tasks run at the same time, so they must not write neighbouring memory. In
+// NCHW they take different channel blocks of one row: neighbouring rows of one channel share
+// cache lines (a 28-float row is 112 bytes). In NHWC they take neighbouring rows of one
+// channel block: the blocks of one pixel are adjacent (measured on the 24->144 1x1 layer at
+// 2 threads: 81 GFLOP/s interleaving blocks, see docs/performance.md).
 void tile_output(Stage stage, LoweredBlockedConv &lc, const Var &xo, const Var &xi, const Var &ko, const Var &ki,
                  const Var &task, int tile_x, int tile_k, TailStrategy x_tail) {
     stage.split(lc.k, ko, ki, tile_k).split(lc.x, xo, xi, tile_x, x_tail);
     if (lc.channels_last) {
         // Channels are contiguous in the output: store whole channel vectors.
-        stage.reorder(ki, xi, xo, ko, lc.y, lc.n).vectorize(ki, lc.block);
+        stage.reorder(ki, xi, xo, lc.y, lc.n, ko).vectorize(ki, lc.block);
     } else {
         stage.reorder(xi, ki, xo, ko, lc.y, lc.n);
     }
-    stage.fuse(lc.y, lc.n, task).fuse(ko, task, task).parallel(task).unroll(xi);
+    stage.fuse(lc.y, lc.n, task);
+    if (lc.channels_last) {
+        stage.fuse(task, ko, task);
+    } else {
+        stage.fuse(ko, task, task);
+    }
+    stage.parallel(task).unroll(xi);
 }
 
 }  // namespace

@@ -29,32 +29,26 @@ void for_each_element(const std::array<int64_t, 4> &shape, F f) {
     }
 }
 
-inline int64_t element_count(const std::array<int64_t, 4> &shape) {
-    return shape[0] * shape[1] * shape[2] * shape[3];
-}
-
 }  // namespace memory_layout_detail
+
+// A copy of the tensor `data` (lying in layout `from`) lying in layout `to`.
+inline std::vector<float> relaid(const float *data, const std::array<int64_t, 4> &shape, MemoryLayout from,
+                                 MemoryLayout to) {
+    std::vector<float> out(static_cast<size_t>(shape[0] * shape[1] * shape[2] * shape[3]));
+    memory_layout_detail::for_each_element(shape, [&](int64_t nchw, int64_t nhwc) {
+        out[to == MemoryLayout::Nhwc ? nhwc : nchw] = data[from == MemoryLayout::Nhwc ? nhwc : nchw];
+    });
+    return out;
+}
 
 inline std::vector<float> nchw_to_layout(const float *nchw, const std::array<int64_t, 4> &shape,
                                          MemoryLayout layout) {
-    using namespace memory_layout_detail;
-    if (layout == MemoryLayout::Nchw) {
-        return std::vector<float>(nchw, nchw + element_count(shape));
-    }
-    std::vector<float> out(element_count(shape));
-    for_each_element(shape, [&](int64_t from, int64_t to) { out[to] = nchw[from]; });
-    return out;
+    return relaid(nchw, shape, MemoryLayout::Nchw, layout);
 }
 
 inline std::vector<float> layout_to_nchw(const float *data, const std::array<int64_t, 4> &shape,
                                          MemoryLayout layout) {
-    using namespace memory_layout_detail;
-    if (layout == MemoryLayout::Nchw) {
-        return std::vector<float>(data, data + element_count(shape));
-    }
-    std::vector<float> out(element_count(shape));
-    for_each_element(shape, [&](int64_t to, int64_t from) { out[to] = data[from]; });
-    return out;
+    return relaid(data, shape, layout, MemoryLayout::Nchw);
 }
 
 }  // namespace convc

@@ -199,19 +199,20 @@ void expect_every_choice_matches(const Layer &layer, const convc::Shape4 &in,
     }
 }
 
-// The blocked (channel-vector) family computes on packed weights with its own algorithm;
-// sweep it over shapes with output channels in whole vectors, with several tiles each.
-struct BlockedCase {
+// A layer and an input shape for a family that is swept over several schedule choices.
+struct FamilyCase {
     std::string name;
     Layer layer;
     convc::Shape4 input;
 };
 
-void PrintTo(const BlockedCase &c, std::ostream *os) {
+void PrintTo(const FamilyCase &c, std::ostream *os) {
     *os << c.name;
 }
 
-std::vector<BlockedCase> blocked_cases() {
+// The blocked (channel-vector) family computes on packed weights with its own algorithm;
+// sweep it over shapes with output channels in whole vectors, with several tiles each.
+std::vector<FamilyCase> blocked_cases() {
     Layer same4 = with_padding(conv(6, 32, {4, 4}), PaddingKind::Same);
     Layer fixed = conv(16, 48, {3, 3}, {1, 1}, {1, 1});
     fixed.input_shape = convc::Shape4{1, 16, 7, 7};
@@ -231,10 +232,10 @@ std::vector<BlockedCase> blocked_cases() {
     };
 }
 
-class BlockedSweep : public ::testing::TestWithParam<BlockedCase> {};
+class BlockedSweep : public ::testing::TestWithParam<FamilyCase> {};
 
 TEST_P(BlockedSweep, EveryTileMatchesReference) {
-    const BlockedCase &c = GetParam();
+    const FamilyCase &c = GetParam();
     Halide::Target host = Halide::get_host_target();
     convc::ScheduleChoice base = convc::x86_blocked_default(c.layer, host);
     std::vector<convc::ScheduleChoice> choices = {base};
@@ -251,7 +252,7 @@ TEST_P(BlockedSweep, EveryTileMatchesReference) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Conv2d, BlockedSweep, ::testing::ValuesIn(blocked_cases()),
-                         [](const ::testing::TestParamInfo<BlockedCase> &info) { return info.param.name; });
+                         [](const ::testing::TestParamInfo<FamilyCase> &info) { return info.param.name; });
 
 }  // namespace
 
@@ -260,17 +261,7 @@ namespace {
 // The lane-blocked family (depthwise and narrow groups) packs the input channel-innermost
 // inside the pipeline; sweep it over padding modes, strides, dilations, multipliers, groups
 // and narrow or odd rows, in both layouts.
-struct LaneBlockedCase {
-    std::string name;
-    Layer layer;
-    convc::Shape4 input;
-};
-
-void PrintTo(const LaneBlockedCase &c, std::ostream *os) {
-    *os << c.name;
-}
-
-std::vector<LaneBlockedCase> lane_blocked_cases() {
+std::vector<FamilyCase> lane_blocked_cases() {
     Layer fixed = conv(32, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 32);
     fixed.input_shape = convc::Shape4{1, 32, 7, 7};
     Layer same4 = with_padding(conv(16, 16, {4, 4}, {1, 1}, {0, 0}, {1, 1}, 16), PaddingKind::Same);
@@ -294,10 +285,10 @@ std::vector<LaneBlockedCase> lane_blocked_cases() {
     };
 }
 
-class LaneBlockedSweep : public ::testing::TestWithParam<LaneBlockedCase> {};
+class LaneBlockedSweep : public ::testing::TestWithParam<FamilyCase> {};
 
 TEST_P(LaneBlockedSweep, EveryTileMatchesReference) {
-    const LaneBlockedCase &c = GetParam();
+    const FamilyCase &c = GetParam();
     Halide::Target host = Halide::get_host_target();
     convc::ScheduleChoice base = convc::x86_lane_blocked_default(c.layer, host);
     std::vector<convc::ScheduleChoice> choices = {base};
@@ -315,6 +306,6 @@ TEST_P(LaneBlockedSweep, EveryTileMatchesReference) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Conv2d, LaneBlockedSweep, ::testing::ValuesIn(lane_blocked_cases()),
-                         [](const ::testing::TestParamInfo<LaneBlockedCase> &info) { return info.param.name; });
+                         [](const ::testing::TestParamInfo<FamilyCase> &info) { return info.param.name; });
 
 }  // namespace
