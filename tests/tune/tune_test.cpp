@@ -68,6 +68,28 @@ TEST(CandidateSearch, ExhaustsASmallSpace) {
     EXPECT_EQ(order[1], "auto:Adams2019");
 }
 
+TEST(CandidateSearch, LeadersAreTheBestScoredFirst) {
+    convc::ScheduleSpace space{"x86_avx512_depthwise",
+                               {{"lanes", {16}}, {"x_vectors", {1, 2}}, {"stage_input", {0, 1}}, {"unroll_taps", {0}}},
+                               32};
+    convc::CandidateSearch search({space}, {"x86_avx512_depthwise",
+                                            {{"lanes", 16}, {"x_vectors", 1}, {"stage_input", 1}, {"unroll_taps", 0}}});
+    std::vector<convc::ScheduleChoice> tried;
+    convc::ScheduleChoice c;
+    const double scores[] = {5.0, 9.0, 1.0, 7.0};
+    while (search.next(c)) {
+        search.report(c, scores[tried.size()]);
+        tried.push_back(c);
+    }
+    ASSERT_EQ(tried.size(), 4u);
+    std::vector<convc::ScheduleChoice> top = search.leaders(3);
+    ASSERT_EQ(top.size(), 3u);
+    EXPECT_EQ(top[0], tried[1]);
+    EXPECT_EQ(top[1], tried[3]);
+    EXPECT_EQ(top[2], tried[0]);
+    EXPECT_EQ(search.leaders(10).size(), 4u);
+}
+
 TEST(ScheduleSpace, RegisterBudgetRejectsOversizedTiles) {
     convc::Layer layer = small_layer();
     std::vector<convc::ScheduleSpace> spaces = convc::schedule_spaces(layer, kHost);
