@@ -107,18 +107,15 @@ bool CandidateSearch::next(ScheduleChoice &candidate) {
     return false;
 }
 
-std::vector<ScheduleChoice> CandidateSearch::leaders(size_t count) const {
-    std::vector<std::pair<double, ScheduleChoice>> ranked = scored_;
-    std::stable_sort(ranked.begin(), ranked.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
-    std::vector<ScheduleChoice> top;
-    for (size_t i = 0; i < ranked.size() && i < count; i++) {
-        top.push_back(ranked[i].second);
-    }
-    return top;
+std::vector<std::pair<ScheduleChoice, double>> CandidateSearch::leaders(size_t count) const {
+    std::vector<std::pair<ScheduleChoice, double>> ranked = scored_;
+    std::stable_sort(ranked.begin(), ranked.end(), [](const auto &a, const auto &b) { return a.second > b.second; });
+    ranked.resize(std::min(count, ranked.size()));
+    return ranked;
 }
 
 void CandidateSearch::report(const ScheduleChoice &candidate, double score) {
-    scored_.emplace_back(score, candidate);
+    scored_.emplace_back(candidate, score);
     if (score > best_score_) {
         best_score_ = score;
         best_ = candidate;

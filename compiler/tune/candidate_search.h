@@ -24,8 +24,8 @@ public:
 
     const ScheduleChoice &best() const { return best_; }
     double best_score() const { return best_score_; }
-    // The `count` best-scored candidates reported so far, best first.
-    std::vector<ScheduleChoice> leaders(size_t count) const;
+    // The `count` best-scored candidates reported so far, best first, with their scores.
+    std::vector<std::pair<ScheduleChoice, double>> leaders(size_t count) const;
 
 private:
     ScheduleChoice random_point();
@@ -40,7 +40,7 @@ private:
     size_t seed_count_ = 0;  // seeds count among tried points but are not in any space
     ScheduleChoice best_;
     double best_score_ = -1.0;
-    std::vector<std::pair<double, ScheduleChoice>> scored_;
+    std::vector<std::pair<ScheduleChoice, double>> scored_;
     std::set<std::string> tried_;
     std::mt19937 rng_;
     int proposals_ = 0;

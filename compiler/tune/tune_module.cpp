@@ -33,16 +33,22 @@ void show_progress(std::ostream &out, size_t index, size_t total, const Layer &l
     out << line << std::flush;
 }
 
-// A shared machine makes single timings noisy, and the search keeps the luckiest: the
-// leaders are timed again, longer, and the re-measured best wins.
+// A shared machine makes single timings noisy, and the search keeps the luckiest: leaders
+// within the noise of the best are timed again, longer, and the re-measured best wins.
 constexpr size_t kFinalists = 3;
+constexpr double kNoiseBand = 0.9;  // runs of one binary moved by 10-25% on this machine
 constexpr double kFinalSeconds = 0.3;
 
 ScheduleChoice confirm_leaders(const Layer &layer, const Halide::Target &target, const CandidateSearch &search,
                                const LayerTrial &trial, TunedEntry &entry) {
     ScheduleChoice winner = search.best();
     double winner_gflops = -1.0;
-    std::vector<ScheduleChoice> finalists = search.leaders(kFinalists);
+    std::vector<ScheduleChoice> finalists;
+    for (const auto &[choice, gflops] : search.leaders(kFinalists)) {
+        if (gflops >= kNoiseBand * search.best_score()) {
+            finalists.push_back(choice);
+        }
+    }
     if (finalists.size() < 2) {
         entry.gflops = search.best_score();
         return winner;

@@ -82,11 +82,12 @@ TEST(CandidateSearch, LeadersAreTheBestScoredFirst) {
         tried.push_back(c);
     }
     ASSERT_EQ(tried.size(), 4u);
-    std::vector<convc::ScheduleChoice> top = search.leaders(3);
+    std::vector<std::pair<convc::ScheduleChoice, double>> top = search.leaders(3);
     ASSERT_EQ(top.size(), 3u);
-    EXPECT_EQ(top[0], tried[1]);
-    EXPECT_EQ(top[1], tried[3]);
-    EXPECT_EQ(top[2], tried[0]);
+    EXPECT_EQ(top[0].first, tried[1]);
+    EXPECT_EQ(top[0].second, 9.0);
+    EXPECT_EQ(top[1].first, tried[3]);
+    EXPECT_EQ(top[2].first, tried[0]);
     EXPECT_EQ(search.leaders(10).size(), 4u);
 }
 
