@@ -28,11 +28,6 @@ constexpr int64_t kNarrowOutputWidth = 36;
 // 14x14 and 7x7 layers); at 28 and 112 the row vectors won (docs/performance.md).
 constexpr int64_t kNarrowDepthwiseWidth = 14;
 
-// With channels innermost in memory, channel vectors are the natural choice at any width.
-bool channels_last(const Layer &layer) {
-    return layer.layout == MemoryLayout::Nhwc;
-}
-
 bool narrow_output(const Layer &layer) {
     return layer.input_shape && output_shape(layer, *layer.input_shape)[3] < kNarrowOutputWidth;
 }
@@ -69,16 +64,16 @@ ScheduleChoice default_schedule(const Layer &layer, const Halide::Target &target
     bool lane_blocked = lane_blocked_layout_applies(layer, x86_channel_block(target));
     if (is_depthwise(layer)) {
         bool narrow_rows = layer.input_shape && output_shape(layer, *layer.input_shape)[3] <= kNarrowDepthwiseWidth;
-        return lane_blocked && (narrow_rows || channels_last(layer)) ? x86_lane_blocked_default(layer, target)
+        return lane_blocked && (narrow_rows || layer.channels_last()) ? x86_lane_blocked_default(layer, target)
                                                                      : x86_depthwise_default(layer, target);
     }
     if (narrow_output(layer) && blocked_layout_applies(layer, x86_channel_block(target))) {
         return x86_blocked_default(layer, target);
     }
-    if (channels_last(layer) && lane_blocked) {
+    if (layer.channels_last() && lane_blocked) {
         return x86_lane_blocked_default(layer, target);
     }
-    if (channels_last(layer) && x86_group_channel_block(layer, target) > 0) {
+    if (layer.channels_last() && x86_group_channel_block(layer, target) > 0) {
         return x86_blocked_default(layer, target);
     }
     return x86_direct_default(layer, target);

@@ -73,7 +73,7 @@ ScheduleSpace cpu_lane_blocked_space(const std::string &family, int lanes, int r
         }
     }
     // Channels-last output is written as whole channel vectors: store_lanes does not apply.
-    bool channels_last = layer.layout == MemoryLayout::Nhwc;
+    bool channels_last = layer.channels_last();
     return {family,
             {{"lanes", {lanes}},
              {"x_pixels", {2, 4, 7, 8, 14}},
@@ -87,10 +87,10 @@ ScheduleSpace cpu_lane_blocked_space(const std::string &family, int lanes, int r
 ScheduleChoice cpu_lane_blocked_choice(const std::string &family, int lanes, const Layer &layer) {
     int64_t width = output_width(layer);
     int store_lanes = lanes;
-    while (layer.layout == MemoryLayout::Nchw && width > 0 && store_lanes > 4 && width < store_lanes) {
+    while (!layer.channels_last() && width > 0 && store_lanes > 4 && width < store_lanes) {
         store_lanes /= 2;
     }
-    if (layer.layout == MemoryLayout::Nhwc) {
+    if (layer.channels_last()) {
         // Channels-last MobileNetV2 layers (tuning suite): 2 pixels by up to 4 channel vectors,
         // two strips of rows per channel block.
         int k_vectors = 4;

@@ -31,11 +31,16 @@ X86Isa isa_of(const Target &target) {
     return {"x86_sse41", 4, 16};
 }
 
+// Families are named by ISA and kind: x86_avx512_direct, x86_avx2_lane_blocked, ...
+std::string family(const X86Isa &isa, const char *kind) {
+    return std::string(isa.name) + "_" + kind;
+}
+
 }  // namespace
 
 ScheduleSpace x86_direct_space(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
-    return cpu_direct_space(std::string(isa.name) + "_direct", isa.lanes, isa.registers, layer);
+    return cpu_direct_space(family(isa, "direct"), isa.lanes, isa.registers, layer);
 }
 
 // Measured on the tuning suite (docs/performance.md): with 32 registers a wide row of 4
@@ -43,7 +48,7 @@ ScheduleSpace x86_direct_space(const Layer &layer, const Target &target) {
 ScheduleChoice x86_direct_default(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
     bool wide = isa.registers >= 32;
-    ScheduleChoice c = cpu_direct_choice(std::string(isa.name) + "_direct", isa.lanes, wide ? 4 : 2, wide ? 4 : 6, layer);
+    ScheduleChoice c = cpu_direct_choice(family(isa, "direct"), isa.lanes, wide ? 4 : 2, wide ? 4 : 6, layer);
     c.params["unroll_taps"] = wide && layer.kernel.w <= 7 ? 1 : 0;
     return c;
 }
@@ -65,7 +70,7 @@ int x86_group_channel_block(const Layer &layer, const Target &target) {
 
 ScheduleSpace x86_blocked_space(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
-    return cpu_blocked_space(std::string(isa.name) + "_blocked", x86_group_channel_block(layer, target),
+    return cpu_blocked_space(family(isa, "blocked"), x86_group_channel_block(layer, target),
                              isa.registers, layer);
 }
 
@@ -75,10 +80,10 @@ ScheduleSpace x86_blocked_space(const Layer &layer, const Target &target) {
 ScheduleChoice x86_blocked_default(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
     bool wide = isa.registers >= 32;
-    bool channels_last = layer.layout == MemoryLayout::Nhwc;
+    bool channels_last = layer.channels_last();
     int x_pixels = wide && !channels_last ? 7 : 4;
     int k_vectors = wide && channels_last ? 4 : 2;
-    ScheduleChoice c = cpu_blocked_choice(std::string(isa.name) + "_blocked", x86_group_channel_block(layer, target),
+    ScheduleChoice c = cpu_blocked_choice(family(isa, "blocked"), x86_group_channel_block(layer, target),
                                           x_pixels, k_vectors, layer);
     c.params["stage_input"] = channels_last ? 0 : 1;
     c.params["unroll_taps"] = layer.kernel.w <= 7 ? 1 : 0;
@@ -87,12 +92,12 @@ ScheduleChoice x86_blocked_default(const Layer &layer, const Target &target) {
 
 ScheduleSpace x86_depthwise_space(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
-    return cpu_depthwise_space(std::string(isa.name) + "_depthwise", isa.lanes, isa.registers, layer);
+    return cpu_depthwise_space(family(isa, "depthwise"), isa.lanes, isa.registers, layer);
 }
 
 ScheduleChoice x86_depthwise_default(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
-    ScheduleChoice c = cpu_depthwise_choice(std::string(isa.name) + "_depthwise", isa.lanes, 4, layer);
+    ScheduleChoice c = cpu_depthwise_choice(family(isa, "depthwise"), isa.lanes, 4, layer);
     // Depthwise work per input element is small; staging the padded rows costs more than the
     // boundary condition it saves.
     c.params["stage_input"] = 0;
@@ -108,12 +113,12 @@ ScheduleChoice x86_depthwise_default(const Layer &layer, const Target &target) {
 
 ScheduleSpace x86_lane_blocked_space(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
-    return cpu_lane_blocked_space(std::string(isa.name) + "_lane_blocked", isa.lanes, isa.registers, layer);
+    return cpu_lane_blocked_space(family(isa, "lane_blocked"), isa.lanes, isa.registers, layer);
 }
 
 ScheduleChoice x86_lane_blocked_default(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
-    return cpu_lane_blocked_choice(std::string(isa.name) + "_lane_blocked", isa.lanes, layer);
+    return cpu_lane_blocked_choice(family(isa, "lane_blocked"), isa.lanes, layer);
 }
 
 }  // namespace convc

@@ -170,7 +170,7 @@ std::optional<OnednnResult> time_onednn_conv(const Layer &layer, const Shape4 &i
             std::vector<float> x = random_floats(element_count(input), 1);
             std::vector<float> w = random_floats(element_count(weight_shape(layer)), 2);
             std::vector<float> b = random_floats(layer.out_channels, 3);
-            Tag user_tag = layer.layout == MemoryLayout::Nhwc ? Tag::nhwc : Tag::nchw;
+            Tag user_tag = layer.channels_last() ? Tag::nhwc : Tag::nchw;
             OnednnConv conv(layer, input, x.data(), w.data(), b.data(), user_tag);
             OnednnResult result{time_repeated([&] { conv.run(); }), conv.implementation(), {}};
             std::vector<float> y(static_cast<size_t>(element_count(conv.dst_shape())));

@@ -124,7 +124,7 @@ std::string layer_declarations(const Layer &layer) {
       << layer.stride.w << ", " << layer.dilation.h << ", " << layer.dilation.w << ", " << layer.groups << ", "
       << p.top << ", " << p.bottom << ", " << p.left << ", " << p.right << ", \""
       << padding_mode_name(layer.padding_mode) << "\", "
-      << (layer.layout == MemoryLayout::Nhwc ? "true" : "false") << ", " << (layer.bias ? "true" : "false") << ", "
+      << (layer.channels_last() ? "true" : "false") << ", " << (layer.bias ? "true" : "false") << ", "
       << (layer.input_shape ? "true" : "false") << ", {";
     if (layer.input_shape) {
         const Shape4 &in = *layer.input_shape;

@@ -38,7 +38,7 @@ bool lane_blocked_layout_applies(const Layer &layer, int block) {
 LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block) {
     LoweredBlockedConv lc;
     lc.block = block;
-    lc.channels_last = layer.layout == MemoryLayout::Nhwc;
+    lc.channels_last = layer.channels_last();
     lc.input = ImageParam(Float(32), 4, "input");
     lc.packed_weight = ImageParam(Float(32), 5, "packed_weight");
     if (layer.bias) {

@@ -42,7 +42,7 @@ void constrain_layer_io(const Layer &layer, ImageParam &input, ImageParam &bias,
     }
     input.dim(0).set_min(0).dim(1).set_min(0).dim(2).set_bounds(0, i(layer.in_channels)).dim(3).set_min(0);
     output.dim(0).set_min(0).dim(1).set_min(0).dim(2).set_bounds(0, i(layer.out_channels)).dim(3).set_min(0);
-    if (layer.layout == MemoryLayout::Nhwc) {
+    if (layer.channels_last()) {
         constrain_channels_last(input);
         constrain_channels_last(output);
     }

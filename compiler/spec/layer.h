@@ -47,6 +47,7 @@ struct Layer {
 
     // Where `key` was written, or the layer itself when the key took its default.
     const SourceLocation &location_of(const std::string &key) const;
+    bool channels_last() const { return layout == MemoryLayout::Nhwc; }
 };
 
 // One spec file: one generated library.

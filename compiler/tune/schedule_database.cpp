@@ -57,7 +57,7 @@ std::string layer_signature(const Layer &layer) {
            std::to_string(p.top) + "," + std::to_string(p.bottom) + "," + std::to_string(p.left) + "," +
            std::to_string(p.right) + " mode=" + padding_mode_name(layer.padding_mode) +
            " bias=" + (layer.bias ? "true" : "false") + " input=" + input +
-           (layer.layout == MemoryLayout::Nhwc ? " layout=nhwc" : "");
+           (layer.channels_last() ? " layout=nhwc" : "");
 }
 
 ScheduleDatabase::Key ScheduleDatabase::key_of(const Layer &layer, const Halide::Target &target) {

@@ -299,7 +299,7 @@ TEST_P(LaneBlockedSweep, EveryTileMatchesReference) {
         v.params["row_strips"] = strips;
         v.params["store_lanes"] = store;
         // Channels-last input may also be read in place by the taps.
-        v.params["pack_input"] = c.layer.layout == convc::MemoryLayout::Nhwc && strips == 4 ? 0 : 1;
+        v.params["pack_input"] = c.layer.channels_last() && strips == 4 ? 0 : 1;
         choices.push_back(v);
     }
     expect_every_choice_matches(c.layer, c.input, choices);
