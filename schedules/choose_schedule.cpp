@@ -24,8 +24,9 @@ bool ends_with(const std::string &text, const std::string &suffix) {
 // were as fast or faster and need no packed weights.
 constexpr int64_t kNarrowOutputWidth = 36;
 
-// Depthwise rows up to this wide ran about twice as fast with channel vectors (MobileNetV2's
-// 14x14 and 7x7 layers); at 28 and 112 the row vectors won (docs/performance.md).
+// Depthwise rows up to this wide: channel vectors won every tuning run on MobileNetV2's 14x14
+// and 7x7 layers (docs/performance.md). At 28 and 112 the tuner picked either family from run
+// to run, so the default there stays with row vectors, which need no packing.
 constexpr int64_t kNarrowDepthwiseWidth = 14;
 
 bool narrow_output(const Layer &layer) {

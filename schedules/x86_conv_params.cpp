@@ -75,8 +75,9 @@ ScheduleSpace x86_blocked_space(const Layer &layer, const Target &target) {
 }
 
 // 32 registers: 7 pixels by 2 channel vectors (14 accumulators, 2 weights, 1 broadcast),
-// the tuner's most frequent winner on NCHW; 16 registers: 4 by 2. Channels-last (tuning
-// suite, 2026-11-25): 4 pixels by 4 vectors, input read in place, won 7 of 9 dense layers.
+// the tuner's most frequent winner on NCHW; 16 registers: 4 by 2. Channels-last (first
+// tuning run of the NHWC suite): 4 pixels by 4 vectors, input read in place, won 5 of the 9
+// dense layers, the most of any tile (the others took 14 x 1 or 8 x 2).
 ScheduleChoice x86_blocked_default(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
     bool wide = isa.registers >= 32;
