@@ -36,7 +36,7 @@ void show_progress(std::ostream &out, size_t index, size_t total, const Layer &l
 // A shared machine makes single timings noisy, and the search keeps the luckiest: leaders
 // within the noise of the best are timed again, longer, and the re-measured best wins.
 constexpr size_t kFinalists = 3;
-constexpr double kNoiseBand = 0.9;  // runs of one binary moved by 10-25% on this machine
+constexpr double kNoiseBand = 0.9;  // single timings here are often off by more than 10%
 constexpr double kFinalSeconds = 0.3;
 
 ScheduleChoice confirm_leaders(const Layer &layer, const Halide::Target &target, const CandidateSearch &search,
