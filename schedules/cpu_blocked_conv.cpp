@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "schedules/cpu_parallel_tasks.h"
+
 namespace convc {
 
 using namespace Halide;
@@ -14,22 +16,35 @@ namespace {
 // cache lines (a 28-float row is 112 bytes). In NHWC they take neighbouring rows of one
 // channel block: the blocks of one pixel are adjacent (measured on the 24->144 1x1 layer at
 // 2 threads: 81 GFLOP/s interleaving blocks, see docs/performance.md).
-void tile_output(Stage stage, LoweredBlockedConv &lc, const Var &xo, const Var &xi, const Var &ko, const Var &ki,
-                 const Var &task, int tile_x, int tile_k, TailStrategy x_tail) {
-    stage.split(lc.k, ko, ki, tile_k).split(lc.x, xo, xi, tile_x, x_tail);
+// With row_tasks 0 a task is a whole channel block and its rows a plain loop inside it, which
+// Halide splits into border and interior rows: the interior reads no boundary condition.
+void tile_output(Stage stage, LoweredBlockedConv &lc, const ScheduleChoice &choice, const Var &xo, const Var &task,
+                 TailStrategy x_tail) {
+    const int tile_k = choice.param("lanes") * choice.param("k_vectors");
+    Var ko("ko"), ki("ki"), xi("xi");
+    stage.split(lc.k, ko, ki, tile_k).split(lc.x, xo, xi, choice.param("x_pixels"), x_tail);
+    OutputImageParam out = lc.output.output_buffer();
+    Expr iterations = (out.dim(2).extent() + (tile_k - 1)) / tile_k * out.dim(3).extent();
+    if (!choice.param("row_tasks")) {
+        if (lc.channels_last) {
+            stage.reorder(ki, xi, xo, lc.y, ko, lc.n);
+        } else {
+            stage.reorder(xi, ki, xo, lc.y, ko, lc.n);
+        }
+        stage.fuse(ko, lc.n, task);
+    } else if (lc.channels_last) {
+        stage.reorder(ki, xi, xo, lc.y, lc.n, ko).fuse(lc.y, lc.n, task).fuse(task, ko, task);
+        iterations *= out.dim(1).extent();
+    } else {
+        stage.reorder(xi, ki, xo, ko, lc.y, lc.n).fuse(lc.y, lc.n, task).fuse(ko, task, task);
+        iterations *= out.dim(1).extent();
+    }
     if (lc.channels_last) {
         // Channels are contiguous in the output: store whole channel vectors.
-        stage.reorder(ki, xi, xo, lc.y, lc.n, ko).vectorize(ki, lc.block);
-    } else {
-        stage.reorder(xi, ki, xo, ko, lc.y, lc.n);
+        stage.vectorize(ki, lc.block);
     }
-    stage.fuse(lc.y, lc.n, task);
-    if (lc.channels_last) {
-        stage.fuse(task, ko, task);
-    } else {
-        stage.fuse(ko, task, task);
-    }
-    stage.parallel(task).unroll(xi);
+    parallelize_tasks(stage, task, iterations, choice.param("tasks"));
+    stage.unroll(xi);
 }
 
 }  // namespace
@@ -39,22 +54,25 @@ bool blocked_tile_fits(int x_pixels, int k_vectors, int vector_registers) {
 }
 
 void schedule_cpu_blocked_conv(LoweredBlockedConv &lc, const ScheduleChoice &choice) {
-    const int lanes = choice.param("lanes");
     const int tile_x = choice.param("x_pixels");
-    const int k_vectors = choice.param("k_vectors");
-    Var xo("xo"), xi("xi"), ko("ko"), ki("ki"), task("task");
-
+    Var xo("xo"), task("task");
     Expr width = lc.output.output_buffer().dim(0).extent();
-    tile_output(lc.output.specialize(width >= tile_x), lc, xo, xi, ko, ki, task, tile_x, lanes * k_vectors,
-                TailStrategy::ShiftInwards);
-    tile_output(lc.output, lc, xo, xi, ko, ki, task, tile_x, lanes * k_vectors, TailStrategy::GuardWithIf);
+    tile_output(lc.output.specialize(width >= tile_x), lc, choice, xo, task, TailStrategy::ShiftInwards);
+    tile_output(lc.output, lc, choice, xo, task, TailStrategy::GuardWithIf);
     if (choice.param("stage_input")) {
         lc.padded.compute_at(lc.output, task);
     }
 
     lc.conv.compute_at(lc.output, xo).bound_extent(lc.x, tile_x).vectorize(lc.lane).unroll(lc.x).unroll(lc.kb);
     Stage update = lc.conv.update();
-    update.reorder(lc.lane, lc.x, lc.kb, lc.r.x, lc.r.y, lc.r.z, lc.y, lc.n)
+    // channels_inner: each tap sweeps the input channels, a contiguous run of a channels-last
+    // pixel, instead of each channel visiting every tap.
+    if (choice.param("channels_inner")) {
+        update.reorder(lc.lane, lc.x, lc.kb, lc.r.z, lc.r.x, lc.r.y, lc.y, lc.n);
+    } else {
+        update.reorder(lc.lane, lc.x, lc.kb, lc.r.x, lc.r.y, lc.r.z, lc.y, lc.n);
+    }
+    update
         .vectorize(lc.lane)
         .unroll(lc.x)
         .unroll(lc.kb);
@@ -76,7 +94,10 @@ ScheduleSpace cpu_blocked_space(const std::string &family, int lanes, int regist
              {"x_pixels", {2, 3, 4, 5, 6, 7, 8, 12, 14}},
              {"k_vectors", k_vectors},
              {"stage_input", {0, 1}},
-             {"unroll_taps", {0, 1}}},
+             {"unroll_taps", {0, 1}},
+             {"row_tasks", {0, 1}},
+             {"channels_inner", {0, 1}},
+             {"tasks", parallel_task_counts()}},
             registers};
 }
 
@@ -91,7 +112,10 @@ ScheduleChoice cpu_blocked_choice(const std::string &family, int lanes, int x_pi
              {"x_pixels", x_pixels},
              {"k_vectors", k_vectors},
              {"stage_input", 1},
-             {"unroll_taps", 0}}};
+             {"unroll_taps", 0},
+             {"row_tasks", 1},
+             {"channels_inner", 0},
+             {"tasks", default_parallel_tasks(layer)}}};
 }
 
 }  // namespace convc

@@ -1,6 +1,7 @@
 #include "schedules/cpu_lane_blocked_conv.h"
 
-
+#include "schedules/cpu_depthwise_conv.h"
+#include "schedules/cpu_parallel_tasks.h"
 #include "spec/layer_geometry.h"
 
 namespace convc {
@@ -9,17 +10,105 @@ using namespace Halide;
 
 namespace {
 
-void write_back_rows(Stage stage, LoweredBlockedConv &lc, const Var &task, const Var &yo, const Var &yi,
-                     const Var &ko, const Var &ki, Expr strip_rows, int channels_per_task, int store_lanes,
+// The task loop fuses channel blocks of `channels_per_task`, strips of `strip_rows` rows and
+// the batch: this many iterations.
+Expr task_iterations(LoweredBlockedConv &lc, int channels_per_task, Expr strip_rows) {
+    OutputImageParam out = lc.output.output_buffer();
+    Expr blocks = (out.dim(2).extent() + (channels_per_task - 1)) / channels_per_task;
+    Expr strips = (out.dim(1).extent() + strip_rows - 1) / strip_rows;
+    return blocks * strips * out.dim(3).extent();
+}
+
+void write_back_rows(Stage stage, LoweredBlockedConv &lc, const ScheduleChoice &choice, Expr strip_rows,
                      TailStrategy x_tail) {
+    const int channels_per_task = choice.param("lanes") * choice.param("k_vectors");
+    Var ko("ko"), ki("ki"), yo("yo"), yi("yi"), task("task");
     stage.split(lc.k, ko, ki, channels_per_task).split(lc.y, yo, yi, strip_rows);
     if (lc.channels_last) {
         // Channels are contiguous in the output too: no transposition, whole channel vectors.
         stage.reorder(ki, lc.x, yi, yo, ko, lc.n).vectorize(ki, lc.block);
     } else {
-        stage.reorder(lc.x, ki, yi, yo, ko, lc.n).vectorize(lc.x, store_lanes, x_tail);
+        stage.reorder(lc.x, ki, yi, yo, ko, lc.n).vectorize(lc.x, choice.param("store_lanes"), x_tail);
     }
-    stage.fuse(yo, ko, task).fuse(task, lc.n, task).parallel(task);
+    stage.fuse(yo, ko, task).fuse(task, lc.n, task);
+    parallelize_tasks(stage, task, task_iterations(lc, channels_per_task, strip_rows), choice.param("tasks"));
+}
+
+// One row of channel vectors in a buffer, written back to the output row by row.
+void schedule_row_buffer(LoweredBlockedConv &lc, const ScheduleChoice &choice, Expr strip_rows) {
+    const int lanes = choice.param("lanes");
+    const int store_lanes = choice.param("store_lanes");
+    Expr width = lc.output.output_buffer().dim(0).extent();
+    write_back_rows(lc.output.specialize(width >= store_lanes), lc, choice, strip_rows, TailStrategy::ShiftInwards);
+    write_back_rows(lc.output, lc, choice, strip_rows, TailStrategy::GuardWithIf);
+
+    // Rows of padded input packed channel-innermost; storage folds to the window's height
+    // as the rows slide. Channels-last input is already in that order: the taps may read it
+    // in place (pack_input 0), paying the boundary condition per tap instead of a copy.
+    Var task("task"), yi("yi");
+    if (choice.param("pack_input")) {
+        lc.padded.store_at(lc.output, task).compute_at(lc.output, yi).reorder_storage(lc.k, lc.x, lc.y, lc.n);
+        lc.padded.reorder(lc.k, lc.x, lc.y, lc.n).vectorize(lc.k, lanes, TailStrategy::GuardWithIf);
+    }
+
+    // One output row of channel vectors, in register tiles of x_pixels pixels.
+    Var xo("xo"), xi("xi");
+    lc.conv.compute_at(lc.output, yi).vectorize(lc.lane);
+    lc.conv.update()
+        .split(lc.x, xo, xi, choice.param("x_pixels"), TailStrategy::RoundUp)
+        .reorder(lc.lane, xi, lc.kb, lc.r.x, lc.r.y, lc.r.z, xo, lc.y, lc.n)
+        .vectorize(lc.lane)
+        .unroll(xi)
+        .unroll(lc.kb)
+        .unroll(lc.r.x)
+        .unroll(lc.r.y);
+}
+
+// Channels-last: the accumulators of a tile of x_pixels by k_vectors channel vectors stay in
+// registers and are stored straight to the output, with no row buffer. The channel block is
+// the outermost loop of a task so that its input stays in L1 while the rows pass: on
+// MobileNetV2's 384-channel 14x14 layer, one thread, rows outermost ran at 100-115 GFLOP/s and
+// blocks outermost at 200-210 (stand-alone Halide experiment, docs/performance.md).
+void schedule_register_tiles(LoweredBlockedConv &lc, const ScheduleChoice &choice, Expr strip_rows) {
+    const int lanes = choice.param("lanes");
+    const int tile_x = choice.param("x_pixels");
+    const int channels_per_task = lanes * choice.param("k_vectors");
+    const bool strips = choice.param("row_strips") > 1;
+    Expr iterations = task_iterations(lc, channels_per_task, strips ? strip_rows : Expr(lc.output.output_buffer().dim(1).extent()));
+    Var ko("ko"), ki("ki"), xo("xo"), xi("xi"), yo("yo"), yi("yi"), task("task");
+    auto tile = [&](Stage stage, TailStrategy x_tail) {
+        stage.split(lc.k, ko, ki, channels_per_task)
+            .split(lc.x, xo, xi, tile_x, x_tail)
+            .reorder(ki, xi, xo, lc.y, ko, lc.n)
+            .vectorize(ki, lanes)
+            .unroll(ki)
+            .unroll(xi);
+        // A constant row loop when a task takes whole channel blocks: a guarded strip split
+        // cost a third of the speed on the 384-channel 14x14 layer.
+        if (strips) {
+            stage.split(lc.y, yo, yi, strip_rows).reorder(ki, xi, xo, yi, yo, ko, lc.n).fuse(yo, ko, task);
+        } else {
+            stage.rename(ko, task);
+        }
+        stage.fuse(task, lc.n, task);
+        parallelize_tasks(stage, task, iterations, choice.param("tasks"));
+    };
+    Expr width = lc.output.output_buffer().dim(0).extent();
+    tile(lc.output.specialize(width >= tile_x), TailStrategy::ShiftInwards);
+    tile(lc.output, TailStrategy::GuardWithIf);
+
+    if (choice.param("pack_input")) {
+        lc.padded.compute_at(lc.output, task).reorder(lc.k, lc.x, lc.y, lc.n).vectorize(lc.k, lanes,
+                                                                                       TailStrategy::GuardWithIf);
+    }
+    lc.conv.compute_at(lc.output, xo).bound_extent(lc.x, tile_x).vectorize(lc.lane).unroll(lc.x).unroll(lc.kb);
+    lc.conv.update()
+        .reorder(lc.lane, lc.x, lc.kb, lc.r.x, lc.r.y, lc.r.z)
+        .vectorize(lc.lane)
+        .unroll(lc.x)
+        .unroll(lc.kb)
+        .unroll(lc.r.x)
+        .unroll(lc.r.y);
 }
 
 int64_t output_width(const Layer &layer) {
@@ -29,40 +118,14 @@ int64_t output_width(const Layer &layer) {
 }  // namespace
 
 void schedule_cpu_lane_blocked_conv(LoweredBlockedConv &lc, const ScheduleChoice &choice) {
-    const int lanes = choice.param("lanes");
-    const int tile_x = choice.param("x_pixels");
-    const int k_vectors = choice.param("k_vectors");
-    const int strips = choice.param("row_strips");
-    const int store_lanes = choice.param("store_lanes");
-    Var ko("ko"), ki("ki"), yo("yo"), yi("yi"), task("task");
-
-    Expr width = lc.output.output_buffer().dim(0).extent();
     Expr height = lc.output.output_buffer().dim(1).extent();
+    const int strips = choice.param("row_strips");
     Expr strip_rows = max((height + strips - 1) / strips, 1);
-    write_back_rows(lc.output.specialize(width >= store_lanes), lc, task, yo, yi, ko, ki, strip_rows,
-                    lanes * k_vectors, store_lanes, TailStrategy::ShiftInwards);
-    write_back_rows(lc.output, lc, task, yo, yi, ko, ki, strip_rows, lanes * k_vectors, store_lanes,
-                    TailStrategy::GuardWithIf);
-
-    // Rows of padded input packed channel-innermost; storage folds to the window's height
-    // as the rows slide. Channels-last input is already in that order: the taps may read it
-    // in place (pack_input 0), paying the boundary condition per tap instead of a copy.
-    if (choice.param("pack_input")) {
-        lc.padded.store_at(lc.output, task).compute_at(lc.output, yi).reorder_storage(lc.k, lc.x, lc.y, lc.n);
-        lc.padded.reorder(lc.k, lc.x, lc.y, lc.n).vectorize(lc.k, lanes, TailStrategy::GuardWithIf);
+    if (choice.param("register_tile")) {
+        schedule_register_tiles(lc, choice, strip_rows);
+    } else {
+        schedule_row_buffer(lc, choice, strip_rows);
     }
-
-    // One output row of channel vectors, in register tiles of tile_x pixels.
-    Var xo("xo"), xi("xi");
-    lc.conv.compute_at(lc.output, yi).vectorize(lc.lane);
-    Stage update = lc.conv.update();
-    update.split(lc.x, xo, xi, tile_x, TailStrategy::RoundUp)
-        .reorder(lc.lane, xi, lc.kb, lc.r.x, lc.r.y, lc.r.z, xo, lc.y, lc.n)
-        .vectorize(lc.lane)
-        .unroll(xi)
-        .unroll(lc.kb)
-        .unroll(lc.r.x)
-        .unroll(lc.r.y);
 }
 
 ScheduleSpace cpu_lane_blocked_space(const std::string &family, int lanes, int registers, const Layer &layer) {
@@ -80,40 +143,53 @@ ScheduleSpace cpu_lane_blocked_space(const std::string &family, int lanes, int r
              {"k_vectors", k_vectors},
              {"row_strips", {1, 2, 4}},
              {"store_lanes", channels_last ? std::vector<int>{lanes} : std::vector<int>{4, 8, 16}},
-             {"pack_input", channels_last ? std::vector<int>{0, 1} : std::vector<int>{1}}},
+             {"pack_input", channels_last ? std::vector<int>{0, 1} : std::vector<int>{1}},
+             {"register_tile", channels_last ? std::vector<int>{0, 1} : std::vector<int>{0}},
+             {"tasks", parallel_task_counts()}},
             registers};
 }
 
 ScheduleChoice cpu_lane_blocked_choice(const std::string &family, int lanes, const Layer &layer) {
     int64_t width = output_width(layer);
-    int store_lanes = lanes;
-    while (!layer.channels_last() && width > 0 && store_lanes > 4 && width < store_lanes) {
-        store_lanes /= 2;
-    }
-    if (layer.channels_last()) {
-        // Channels-last MobileNetV2 layers, first tuning run: 2 pixels won on three of the four
-        // layers, with 1 to 4 channel vectors and one or two strips of rows per block.
+    ScheduleChoice c{family,
+                     {{"lanes", lanes},
+                      {"x_pixels", 14},
+                      {"k_vectors", 1},
+                      {"row_strips", 1},
+                      {"store_lanes", lanes},
+                      {"pack_input", 1},
+                      {"register_tile", 0},
+                      {"tasks", default_parallel_tasks(layer)}}};
+    if (layer.channels_last() && is_depthwise(layer)) {
+        // Channels-last MobileNetV2 depthwise layers, side by side: register tiles of 7 or 8
+        // pixels beat the row buffer by 1.5-3x; 32 channels (two cache lines a pixel) ran at
+        // 110-128 GFLOP/s with both vectors in one tile and 60-73 with one.
+        c.params["register_tile"] = 1;
+        c.params["pack_input"] = 0;
+        c.params["x_pixels"] = width > 0 && width % 7 != 0 ? 8 : 7;
+        c.params["k_vectors"] = layer.out_channels == 2 * lanes ? 2 : 1;
+    } else if (layer.channels_last()) {
+        // Narrow groups keep the row buffer: its packed rows hold each lane's group channels
+        // contiguously. 2 pixels by up to 4 vectors in two strips of rows: the tile the first
+        // NHWC tuning run picked most often.
         int k_vectors = 4;
         while (k_vectors > 1 && layer.out_channels % (lanes * k_vectors) != 0) {
             k_vectors /= 2;
         }
-        return {family,
-                {{"lanes", lanes},
-                 {"x_pixels", 2},
-                 {"k_vectors", k_vectors},
-                 {"row_strips", 2},
-                 {"store_lanes", lanes},
-                 {"pack_input", 1}}};
+        c.params["x_pixels"] = 2;
+        c.params["k_vectors"] = k_vectors;
+        c.params["row_strips"] = 2;
+    } else {
+        // Measured on MobileNetV2's 14x14 and 7x7 layers: a register tile as wide as the row,
+        // written back to NCHW as wide as it allows.
+        c.params["x_pixels"] = width > 0 && width <= 8 ? 8 : 14;
+        int store_lanes = lanes;
+        while (width > 0 && store_lanes > 4 && width < store_lanes) {
+            store_lanes /= 2;
+        }
+        c.params["store_lanes"] = store_lanes;
     }
-    // Measured on MobileNetV2's 14x14 and 7x7 layers: a register tile as wide as the row.
-    int x_pixels = width > 0 && width <= 8 ? 8 : 14;
-    return {family,
-            {{"lanes", lanes},
-             {"x_pixels", x_pixels},
-             {"k_vectors", 1},
-             {"row_strips", 1},
-             {"store_lanes", store_lanes},
-             {"pack_input", 1}}};
+    return c;
 }
 
 }  // namespace convc

@@ -16,9 +16,11 @@ namespace convc {
 // empty. One task is a block of channels
 // over a strip of rows; inside it the packed rows slide down the image, each input row
 // packed once. Output rows are written back to NCHW from a row of channel vectors.
+// Channels-last layers may instead keep each register tile's accumulators in registers and
+// store them straight to the output (register_tile 1), a task's channel block outermost.
 // Parameters: lanes, x_pixels and k_vectors (the register tile), row_strips (tasks per
 // channel block), store_lanes (vector width of the NCHW write-back), pack_input (0: taps
-// read channels-last input in place).
+// read channels-last input in place), register_tile, tasks (cpu_parallel_tasks.h).
 void schedule_cpu_lane_blocked_conv(LoweredBlockedConv &lc, const ScheduleChoice &choice);
 
 ScheduleSpace cpu_lane_blocked_space(const std::string &family, int lanes, int registers, const Layer &layer);

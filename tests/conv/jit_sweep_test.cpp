@@ -239,13 +239,19 @@ TEST_P(BlockedSweep, EveryTileMatchesReference) {
     Halide::Target host = Halide::get_host_target();
     convc::ScheduleChoice base = convc::x86_blocked_default(c.layer, host);
     std::vector<convc::ScheduleChoice> choices = {base};
-    for (auto [x_pixels, k_vectors, stage, unroll] : {std::tuple{3, 1, 0, 0}, std::tuple{12, 2, 1, 1}}) {
+    for (auto [x_pixels, k_vectors, stage, unroll, tasks] :
+         {std::tuple{3, 1, 0, 0, 4}, std::tuple{12, 2, 1, 1, 1}}) {
         convc::ScheduleChoice v = base;
+        // Whole channel blocks per task and taps outside the channel loop on one tile, the
+        // defaults on the other.
+        v.params["row_tasks"] = stage;
+        v.params["channels_inner"] = 1 - stage;
         v.params["x_pixels"] = x_pixels;
         int block = base.param("lanes");
         v.params["k_vectors"] = (c.layer.out_channels / c.layer.groups) % (block * k_vectors) == 0 ? k_vectors : 1;
         v.params["stage_input"] = stage;
         v.params["unroll_taps"] = unroll;
+        v.params["tasks"] = tasks;
         choices.push_back(v);
     }
     expect_every_choice_matches(c.layer, c.input, choices);
@@ -279,6 +285,9 @@ std::vector<FamilyCase> lane_blocked_cases() {
         // Groups narrower than a vector: 4 and 8 channels per group.
         {"groups_of_4", conv(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4), {1, 16, 9, 11}},
         {"nhwc_groups_of_8_s2", channels_last(conv(32, 32, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 4, false)), {1, 32, 10, 9}},
+        {"nhwc_multiplier2_d2_reflect",
+         channels_last(conv(8, 16, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 8, true, PaddingMode::Reflect)),
+         {1, 8, 9, 10}},
         {"nhwc_s2_replicate", channels_last(conv(16, 16, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 16, false,
                                                  PaddingMode::Replicate)),
          {1, 16, 12, 11}},
@@ -292,15 +301,25 @@ TEST_P(LaneBlockedSweep, EveryTileMatchesReference) {
     Halide::Target host = Halide::get_host_target();
     convc::ScheduleChoice base = convc::x86_lane_blocked_default(c.layer, host);
     std::vector<convc::ScheduleChoice> choices = {base};
-    for (auto [x_pixels, k_vectors, strips, store] : {std::tuple{2, 1, 4, 4}, std::tuple{7, 2, 2, 16}}) {
+    for (auto [x_pixels, k_vectors, strips, store, tasks] :
+         {std::tuple{2, 1, 4, 4, 16}, std::tuple{7, 2, 2, 16, 1}}) {
         convc::ScheduleChoice v = base;
         v.params["x_pixels"] = x_pixels;
         v.params["k_vectors"] = c.layer.out_channels % (base.param("lanes") * k_vectors) == 0 ? k_vectors : 1;
         v.params["row_strips"] = strips;
         v.params["store_lanes"] = store;
+        v.params["tasks"] = tasks;
         // Channels-last input may also be read in place by the taps.
         v.params["pack_input"] = c.layer.channels_last() && strips == 4 ? 0 : 1;
+        v.params["register_tile"] = 0;
         choices.push_back(v);
+        // Channels-last layers may keep the tile in registers instead of a row buffer.
+        if (c.layer.channels_last()) {
+            v.params["register_tile"] = 1;
+            v.params["pack_input"] = strips == 2 ? 0 : 1;
+            v.params["tasks"] = tasks == 1 ? 4 : 0;
+            choices.push_back(v);
+        }
     }
     expect_every_choice_matches(c.layer, c.input, choices);
 }

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <vector>
+
+#include "Halide.h"
+
+#include "spec/layer.h"
+
+namespace convc {
+
+// Values of the `tasks` parameter the channel-vector families offer: 0 runs one parallel task
+// per iteration of the fused task loop; n > 0 groups those iterations into at most n tasks,
+// and 1 runs the loop on the calling thread alone.
+// A 5-10 us kernel split into dozens of sub-microsecond tasks spends more on Halide's thread
+// pool (one locked hand-out per task) than it gains from a second thread.
+std::vector<int> parallel_task_counts();
+
+// The default: 1 (serial) for layers too small to share out, 0 otherwise.
+int default_parallel_tasks(const Layer &layer);
+
+// Makes `task`, a loop of `iterations` iterations, the stage's parallel loop under the
+// `tasks` parameter above.
+void parallelize_tasks(Halide::Stage stage, const Halide::Var &task, const Halide::Expr &iterations, int tasks);
+
+}  // namespace convc
