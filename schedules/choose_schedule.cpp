@@ -33,24 +33,67 @@ bool narrow_output(const Layer &layer) {
     return layer.input_shape && output_shape(layer, *layer.input_shape)[3] < kNarrowOutputWidth;
 }
 
+// Each family a layer can take on a target: its space and its own default point.
+struct Family {
+    ScheduleSpace space;
+    ScheduleChoice defaults;
+};
+
+std::vector<Family> families(const Layer &layer, const Halide::Target &target) {
+    if (target.has_gpu_feature()) {
+        return {{cuda_direct_space(layer), cuda_direct_default(layer)}};
+    }
+    if (target.arch == Halide::Target::ARM) {
+        if (is_depthwise(layer)) {
+            return {{arm_neon_depthwise_space(layer), arm_neon_depthwise_default(layer)}};
+        }
+        return {{arm_neon_direct_space(layer), arm_neon_direct_default(layer)}};
+    }
+    std::vector<Family> found;
+    if (is_depthwise(layer)) {
+        found.push_back({x86_depthwise_space(layer, target), x86_depthwise_default(layer, target)});
+    } else {
+        found.push_back({x86_direct_space(layer, target), x86_direct_default(layer, target)});
+    }
+    if (lane_blocked_layout_applies(layer, x86_channel_block(target))) {
+        found.push_back({x86_lane_blocked_space(layer, target), x86_lane_blocked_default(layer, target)});
+    }
+    if (x86_group_channel_block(layer, target) > 0) {
+        found.push_back({x86_blocked_space(layer, target), x86_blocked_default(layer, target)});
+    }
+    return found;
+}
+
 }  // namespace
 
 std::vector<ScheduleSpace> schedule_spaces(const Layer &layer, const Halide::Target &target) {
-    if (target.has_gpu_feature()) {
-        return {cuda_direct_space(layer)};
-    }
-    if (target.arch == Halide::Target::ARM) {
-        return {is_depthwise(layer) ? arm_neon_depthwise_space(layer) : arm_neon_direct_space(layer)};
-    }
-    std::vector<ScheduleSpace> spaces = {is_depthwise(layer) ? x86_depthwise_space(layer, target)
-                                                             : x86_direct_space(layer, target)};
-    if (lane_blocked_layout_applies(layer, x86_channel_block(target))) {
-        spaces.push_back(x86_lane_blocked_space(layer, target));
-    }
-    if (x86_group_channel_block(layer, target) > 0) {
-        spaces.push_back(x86_blocked_space(layer, target));
+    std::vector<ScheduleSpace> spaces;
+    for (Family &family : families(layer, target)) {
+        spaces.push_back(std::move(family.space));
     }
     return spaces;
+}
+
+std::optional<ScheduleChoice> complete_schedule(const ScheduleChoice &stored, const Layer &layer,
+                                                const Halide::Target &target) {
+    if (schedule_applies(stored, layer, target)) {
+        return stored;
+    }
+    for (const Family &family : families(layer, target)) {
+        if (family.space.family != stored.family) {
+            continue;
+        }
+        ScheduleChoice completed = family.defaults;
+        for (auto &[name, value] : completed.params) {
+            if (auto it = stored.params.find(name); it != stored.params.end()) {
+                value = it->second;
+            }
+        }
+        if (fits_space(completed, family.space)) {
+            return completed;
+        }
+    }
+    return std::nullopt;
 }
 
 ScheduleChoice default_schedule(const Layer &layer, const Halide::Target &target) {

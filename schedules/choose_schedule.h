@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "Halide.h"
@@ -18,6 +19,12 @@ namespace convc {
 // or CUDA.
 std::vector<ScheduleSpace> schedule_spaces(const Layer &layer, const Halide::Target &target);
 ScheduleChoice default_schedule(const Layer &layer, const Halide::Target &target);
+
+// A stored choice (database entry) made by a convc whose family had other parameters: the
+// parameters the family has gained take its default's values and those it dropped go, so a
+// database outlives a new schedule option. nullopt when even that fits no space here.
+std::optional<ScheduleChoice> complete_schedule(const ScheduleChoice &stored, const Layer &layer,
+                                                const Halide::Target &target);
 
 // Whether `choice` can be applied to this layer on this target (an autoscheduler always can).
 bool schedule_applies(const ScheduleChoice &choice, const Layer &layer, const Halide::Target &target);

@@ -74,18 +74,46 @@ ScheduleSpace x86_blocked_space(const Layer &layer, const Target &target) {
                              isa.registers, layer);
 }
 
-// 32 registers: 7 pixels by 2 channel vectors (14 accumulators, 2 weights, 1 broadcast),
-// the tuner's most frequent winner on NCHW; 16 registers: 4 by 2. Channels-last (first
-// tuning run of the NHWC suite): 4 pixels by 4 vectors, input read in place, won 5 of the 9
-// dense layers, the most of any tile (the others took 14 x 1 or 8 x 2).
+namespace {
+
+struct PixelTile {
+    int x_pixels;
+    int k_vectors;
+};
+
+// Channels-last tiles that fill 29-31 of 32 registers, by the width they least overshoot
+// (ties: the first). 4 x 4 won 5 of the 9 dense layers of the first NHWC tuning run, all 56
+// or 28 wide; on 7 and 14 wide layers 7 x 2 ran 1.1-2.1x faster than 4 x 4, side by side
+// (docs/performance.md); 17 wide takes 6 x 4.
+PixelTile channels_last_tile(const Layer &layer) {
+    const PixelTile tiles[] = {{4, 4}, {7, 2}, {5, 4}, {6, 4}};
+    if (!layer.input_shape) {
+        return tiles[0];
+    }
+    int64_t width = output_shape(layer, *layer.input_shape)[3];
+    PixelTile best = tiles[0];
+    int64_t best_waste = -1;
+    for (const PixelTile &t : tiles) {
+        int64_t waste = (width + t.x_pixels - 1) / t.x_pixels * t.x_pixels - width;
+        if (best_waste < 0 || waste < best_waste) {
+            best = t;
+            best_waste = waste;
+        }
+    }
+    return best;
+}
+
+}  // namespace
+
+// 32 registers, NCHW: 7 pixels by 2 channel vectors (14 accumulators, 2 weights, 1
+// broadcast), the tuner's most frequent winner; 16 registers: 4 by 2.
 ScheduleChoice x86_blocked_default(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
     bool wide = isa.registers >= 32;
     bool channels_last = layer.channels_last();
-    int x_pixels = wide && !channels_last ? 7 : 4;
-    int k_vectors = wide && channels_last ? 4 : 2;
+    PixelTile tile = wide && channels_last ? channels_last_tile(layer) : PixelTile{wide ? 7 : 4, 2};
     ScheduleChoice c = cpu_blocked_choice(family(isa, "blocked"), x86_group_channel_block(layer, target),
-                                          x_pixels, k_vectors, layer);
+                                          tile.x_pixels, tile.k_vectors, layer);
     c.params["stage_input"] = channels_last ? 0 : 1;
     c.params["unroll_taps"] = layer.kernel.w <= 7 ? 1 : 0;
     return c;

@@ -81,6 +81,24 @@ JitLayer::JitLayer(const Layer &layer, const Halide::Target &target, const Sched
     }
 }
 
+namespace {
+
+int do_par_for_serially(Halide::JITUserContext *context, int (*task)(Halide::JITUserContext *, int, uint8_t *),
+                        int min, int extent, uint8_t *closure) {
+    for (int i = min; i < min + extent; i++) {
+        if (int result = task(context, i, closure)) {
+            return result;
+        }
+    }
+    return 0;
+}
+
+}  // namespace
+
+void JitLayer::run_on_calling_thread(bool serial) {
+    pipeline_.pipeline.jit_handlers().custom_do_par_for = serial ? do_par_for_serially : nullptr;
+}
+
 Halide::Buffer<float> JitLayer::pack_weights(const TensorRef &weight) {
     Halide::Buffer<float> plain = halide_view(weight.data, weight.shape);
     if (!pipeline_.weight_pack) {

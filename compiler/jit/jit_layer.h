@@ -37,6 +37,10 @@ public:
     void run_packed(const TensorRef &input, const Halide::Buffer<float> &packed_weight,
                     const std::optional<TensorRef> &bias, float *output);
 
+    // Runs the kernel's parallel loops on the calling thread, task by task, as a one-thread
+    // process would: lets `tune` time one thread without a process of its own.
+    void run_on_calling_thread(bool serial);
+
     std::string schedule() const { return pipeline_.schedule.to_string(); }
     Shape4 output_shape_for(const std::vector<int64_t> &input_shape) const;
 

@@ -19,8 +19,11 @@ SelectedSchedule ScheduleSelector::select(const Layer &layer, const Halide::Targ
         return {{requested_, {}}, "requested"};
     }
     if (requested_.empty() && database_) {
-        if (auto entry = database_->find(layer, target); entry && schedule_applies(entry->schedule, layer, target)) {
-            return {entry->schedule, "tuned (database)"};
+        if (auto entry = database_->find(layer, target)) {
+            if (auto choice = complete_schedule(entry->schedule, layer, target)) {
+                bool as_stored = *choice == entry->schedule;
+                return {*choice, as_stored ? "tuned (database)" : "tuned (database, new parameters at defaults)"};
+            }
         }
     }
     return {default_schedule(layer, target), requested_.empty() ? "default (heuristic)" : "requested"};

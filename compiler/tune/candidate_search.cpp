@@ -30,7 +30,8 @@ CandidateSearch::CandidateSearch(std::vector<ScheduleSpace> spaces, ScheduleChoi
     : spaces_(std::move(spaces)),
       start_(std::move(start)),
       seeds_(std::move(seeds)),
-      seed_count_(seeds_.size()),
+      seed_count_(std::count_if(seeds_.begin(), seeds_.end(),
+                                [&](const ScheduleChoice &c) { return !fits_any_space(c, spaces_); })),
       best_(start_),
       rng_(seed) {
 }
@@ -85,7 +86,8 @@ bool CandidateSearch::next(ScheduleChoice &candidate) {
         tried_.insert(candidate.to_string());
         return true;
     }
-    // Seeds lie outside the declared spaces (an autoscheduler has no parameters).
+    // Seeds: earlier results and points outside the declared spaces (an autoscheduler has no
+    // parameters).
     while (!seeds_.empty()) {
         candidate = seeds_.front();
         seeds_.erase(seeds_.begin());

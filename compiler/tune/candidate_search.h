@@ -10,7 +10,7 @@
 namespace convc {
 
 // The order in which the tuner tries schedules: the heuristic default first, then the
-// seeds (Halide's autoschedulers), then alternately a random point of a random family's space and a one-parameter step away from
+// seeds (an earlier result, Halide's autoschedulers), then alternately a random point of a random family's space and a one-parameter step away from
 // the best so far (a simple evolutionary search). Never proposes a point twice or one that
 // fits no space. Seeded, so a run is repeatable.
 class CandidateSearch {
@@ -37,7 +37,7 @@ private:
     std::vector<ScheduleSpace> spaces_;
     ScheduleChoice start_;
     std::vector<ScheduleChoice> seeds_;
-    size_t seed_count_ = 0;  // seeds count among tried points but are not in any space
+    size_t seed_count_ = 0;  // seeds outside every space: tried, but not part of the space's size
     ScheduleChoice best_;
     double best_score_ = -1.0;
     std::vector<std::pair<ScheduleChoice, double>> scored_;

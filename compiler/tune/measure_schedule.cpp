@@ -31,7 +31,7 @@ LayerTrial make_layer_trial(const Layer &layer) {
 }
 
 Measurement measure_schedule(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule,
-                             const LayerTrial &trial, double min_seconds) {
+                             const LayerTrial &trial, double min_seconds, bool also_one_thread) {
     Measurement m;
     try {
         JitLayer kernel(layer, target, schedule);
@@ -54,7 +54,13 @@ Measurement measure_schedule(const Layer &layer, const Halide::Target &target, c
         // Weights are packed once outside the timing, as a framework (and oneDNN here) does.
         Halide::Buffer<float> packed = kernel.pack_weights(weight);
         m.timing = time_repeated([&] { kernel.run_packed(in, packed, bias, y.data()); }, 5, min_seconds);
-        m.gflops = 2.0 * multiply_accumulates(layer, trial.input) / m.timing.median_s * 1e-9;
+        double gflop = 2.0 * multiply_accumulates(layer, trial.input) * 1e-9;
+        m.gflops = gflop / m.timing.median_s;
+        if (also_one_thread) {
+            kernel.run_on_calling_thread(true);
+            m.one_thread_gflops =
+                gflop / time_repeated([&] { kernel.run_packed(in, packed, bias, y.data()); }, 5, min_seconds).median_s;
+        }
         m.ok = true;
     } catch (const Halide::Error &e) {
         m.failure = std::string("Halide: ") + e.what();

@@ -28,11 +28,12 @@ struct Measurement {
     std::string failure;  // why a candidate was rejected
     double gflops = 0;
     Timing timing;
+    double one_thread_gflops = 0;  // measured only when asked: the parallel loops run serially
 };
 
 // Compiles `schedule` for this machine, checks its output against the reference, and
 // times it: a candidate that computes the wrong thing is never accepted, however fast.
 Measurement measure_schedule(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule,
-                             const LayerTrial &trial, double min_seconds = 0.15);
+                             const LayerTrial &trial, double min_seconds = 0.15, bool also_one_thread = false);
 
 }  // namespace convc

@@ -156,6 +156,54 @@ TEST(ScheduleSelection, PrefersTheDatabaseUnlessTold) {
     EXPECT_THROW(convc::ScheduleSelector(&db, "fastest"), convc::SpecError);
 }
 
+// An entry written before its family gained a parameter (or after it lost one) is still used,
+// completed from the family's default; one that cannot be completed falls back to the default.
+TEST(ScheduleSelection, CompletesEntriesFromOlderFamilies) {
+    fs::path path = fs::temp_directory_path() / ("convc_db_old_" + std::to_string(::getpid()) + ".yaml");
+    convc::Layer layer = small_layer();
+    convc::ScheduleChoice blocked = convc::x86_blocked_default(layer, kHost);
+    convc::TunedEntry entry;
+    entry.schedule = blocked;
+    entry.schedule.params.erase("tasks");
+    entry.schedule.params["x_pixels"] = 5;
+    entry.schedule.params["retired_option"] = 3;
+    convc::ScheduleDatabase db = convc::ScheduleDatabase::load(path.string());
+    db.store(layer, kHost, entry);
+
+    convc::SelectedSchedule selected = convc::ScheduleSelector(&db, "").select(layer, kHost);
+    EXPECT_EQ(selected.origin, "tuned (database, new parameters at defaults)");
+    convc::ScheduleChoice want = blocked;
+    want.params["x_pixels"] = 5;
+    EXPECT_EQ(selected.choice, want);
+
+    entry.schedule.params["x_pixels"] = 1000;  // outside the space even when completed
+    db.store(layer, kHost, entry);
+    EXPECT_EQ(convc::ScheduleSelector(&db, "").select(layer, kHost).origin, "default (heuristic)");
+    EXPECT_FALSE(convc::complete_schedule({"x86_avx512_unknown", {}}, layer, kHost).has_value());
+}
+
+// A seed inside the space (an earlier result) is tried once, right after the default, and
+// the space is still exhausted exactly.
+TEST(CandidateSearch, TriesAnEarlierResultOnce) {
+    convc::ScheduleSpace space{"x86_avx512_depthwise",
+                               {{"lanes", {16}}, {"x_vectors", {1, 2}}, {"stage_input", {0, 1}}, {"unroll_taps", {0}}},
+                               32};
+    convc::ScheduleChoice earlier{"x86_avx512_depthwise",
+                                  {{"lanes", 16}, {"x_vectors", 2}, {"stage_input", 0}, {"unroll_taps", 0}}};
+    convc::CandidateSearch search({space},
+                                  {"x86_avx512_depthwise",
+                                   {{"lanes", 16}, {"x_vectors", 1}, {"stage_input", 1}, {"unroll_taps", 0}}},
+                                  {earlier, {"auto:Adams2019", {}}});
+    convc::ScheduleChoice c;
+    std::vector<convc::ScheduleChoice> order;
+    while (search.next(c)) {
+        order.push_back(c);
+    }
+    ASSERT_EQ(order.size(), 5u);
+    EXPECT_EQ(order[1], earlier);
+    EXPECT_EQ(order[2].family, "auto:Adams2019");
+}
+
 // Every kind of point the tuner may pick must compute the convolution, not just the default.
 TEST(MeasureSchedule, CandidatesAcrossTheSpaceAreCorrect) {
     for (int64_t groups : {1, 2, 8}) {
@@ -169,6 +217,17 @@ TEST(MeasureSchedule, CandidatesAcrossTheSpaceAreCorrect) {
             EXPECT_GT(m.gflops, 0) << c.to_string();
         }
     }
+}
+
+// The one-thread timing runs the same verified kernel with its parallel loops serialized.
+TEST(MeasureSchedule, TimesOneThreadWhenAsked) {
+    convc::Layer layer = small_layer();
+    convc::LayerTrial trial = convc::make_layer_trial(layer);
+    convc::ScheduleChoice c = convc::default_schedule(layer, kHost);
+    convc::Measurement m = convc::measure_schedule(layer, kHost, c, trial, 0.01, true);
+    ASSERT_TRUE(m.ok) << m.failure;
+    EXPECT_GT(m.one_thread_gflops, 0);
+    EXPECT_EQ(convc::measure_schedule(layer, kHost, c, trial, 0.01).one_thread_gflops, 0);
 }
 
 TEST(MeasureSchedule, HalideAutoschedulersGiveCorrectKernels) {
