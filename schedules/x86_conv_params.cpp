@@ -116,6 +116,9 @@ ScheduleChoice x86_blocked_default(const Layer &layer, const Target &target) {
                                           tile.x_pixels, tile.k_vectors, layer);
     c.params["stage_input"] = channels_last ? 0 : 1;
     c.params["unroll_taps"] = layer.kernel.w <= 7 ? 1 : 0;
+    // A window only in y (Inception's 7x1) left 6 x 4 tiles at 40 GFLOP/s with the channel loop
+    // outside the taps and 135 with it inside (one thread, side by side, docs/performance.md).
+    c.params["channels_inner"] = channels_last && layer.kernel.w == 1 && layer.kernel.h > 1 ? 1 : 0;
     return c;
 }
 
