@@ -115,7 +115,7 @@ ScheduleChoice cpu_blocked_choice(const std::string &family, int lanes, int x_pi
              {"unroll_taps", 0},
              {"row_tasks", 1},
              {"channels_inner", 0},
-             {"tasks", default_parallel_tasks(layer)}}};
+             {"tasks", default_parallel_tasks(layer, lanes)}}};
 }
 
 }  // namespace convc

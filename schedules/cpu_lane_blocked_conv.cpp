@@ -159,7 +159,7 @@ ScheduleChoice cpu_lane_blocked_choice(const std::string &family, int lanes, con
                       {"store_lanes", lanes},
                       {"pack_input", 1},
                       {"register_tile", 0},
-                      {"tasks", default_parallel_tasks(layer)}}};
+                      {"tasks", default_parallel_tasks(layer, lanes)}}};
     if (layer.channels_last() && is_depthwise(layer)) {
         // Channels-last MobileNetV2 depthwise layers, side by side: register tiles of 7 or 8
         // pixels beat the row buffer by 1.5-3x; 32 channels (two cache lines a pixel) ran at

@@ -15,8 +15,9 @@ namespace convc {
 // pool (one locked hand-out per task) than it gains from a second thread.
 std::vector<int> parallel_task_counts();
 
-// The default: 1 (serial) for layers too small to share out, 0 otherwise.
-int default_parallel_tasks(const Layer &layer);
+// The default: 1 (serial) for layers too small to share out, 16 where a row of one channel
+// vector is too little work for a task of its own, 0 otherwise (and without an input shape).
+int default_parallel_tasks(const Layer &layer, int lanes);
 
 // Makes `task`, a loop of `iterations` iterations, the stage's parallel loop under the
 // `tasks` parameter above.
