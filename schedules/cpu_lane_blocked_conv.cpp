@@ -67,8 +67,8 @@ void schedule_row_buffer(LoweredBlockedConv &lc, const ScheduleChoice &choice, E
 // Channels-last: the accumulators of a tile of x_pixels by k_vectors channel vectors stay in
 // registers and are stored straight to the output, with no row buffer. The channel block is
 // the outermost loop of a task so that its input stays in L1 while the rows pass: on
-// MobileNetV2's 384-channel 14x14 layer, one thread, rows outermost ran at 100-115 GFLOP/s and
-// blocks outermost at 200-210 (stand-alone Halide experiment, docs/performance.md).
+// MobileNetV2's 384-channel 14x14 layer, one thread, a 7-pixel tile ran at 100 GFLOP/s with rows
+// outermost and 196-208 with blocks outermost (stand-alone Halide experiment, docs/performance.md).
 void schedule_register_tiles(LoweredBlockedConv &lc, const ScheduleChoice &choice, Expr strip_rows) {
     const int lanes = choice.param("lanes");
     const int tile_x = choice.param("x_pixels");
@@ -161,9 +161,9 @@ ScheduleChoice cpu_lane_blocked_choice(const std::string &family, int lanes, con
                       {"register_tile", 0},
                       {"tasks", default_parallel_tasks(layer, lanes)}}};
     if (layer.channels_last() && is_depthwise(layer)) {
-        // Channels-last MobileNetV2 depthwise layers, side by side: register tiles of 7 or 8
-        // pixels beat the row buffer by 1.5-3x; 32 channels (two cache lines a pixel) ran at
-        // 110-128 GFLOP/s with both vectors in one tile and 60-73 with one.
+        // Channels-last MobileNetV2 depthwise layers, side by side at one thread: register tiles
+        // of 7 or 8 pixels beat the row buffer by 1.3-3.5x; 32 channels (two cache lines a
+        // pixel) ran at 110-128 GFLOP/s with both vectors in one tile and 66-74 with one.
         c.params["register_tile"] = 1;
         c.params["pack_input"] = 0;
         c.params["x_pixels"] = width > 0 && width % 7 != 0 ? 8 : 7;

@@ -15,7 +15,7 @@ std::vector<int> parallel_task_counts() {
 namespace {
 
 // About 5 us of work at one thread's FMA peak. MobileNetV2's 960-channel 7x7 depthwise layer
-// (0.42 M multiply-adds) ran at 150 GFLOP/s serially and 37-80 in 4 or 60 tasks at 2 threads,
+// (0.42 M multiply-adds) ran at 152 GFLOP/s serially and 24-80 in 4 or 60 tasks at 2 threads,
 // side by side; the 1 M multiply-add layers ran about as fast either way.
 constexpr int64_t kSerialMultiplyAccumulates = int64_t(1) << 20;
 
