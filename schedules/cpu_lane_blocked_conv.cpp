@@ -74,7 +74,7 @@ void schedule_register_tiles(LoweredBlockedConv &lc, const ScheduleChoice &choic
     const int tile_x = choice.param("x_pixels");
     const int channels_per_task = lanes * choice.param("k_vectors");
     const bool strips = choice.param("row_strips") > 1;
-    Expr iterations = task_iterations(lc, channels_per_task, strips ? strip_rows : Expr(lc.output.output_buffer().dim(1).extent()));
+    Expr iterations = task_iterations(lc, channels_per_task, strip_rows);  // one strip: all rows
     Var ko("ko"), ki("ki"), xo("xo"), xi("xi"), yo("yo"), yi("yi"), task("task");
     auto tile = [&](Stage stage, TailStrategy x_tail) {
         stage.split(lc.k, ko, ki, channels_per_task)
