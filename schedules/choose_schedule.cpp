@@ -20,12 +20,12 @@ bool ends_with(const std::string &text, const std::string &suffix) {
 }
 
 // Channel vectors won on every layer of the tuning suite whose output rows are narrower than
-// this (docs/performance.md); on wider rows (and when the width is not known) row vectors
+// this (earlier sessions' tuning runs); on wider rows (and when the width is not known) row vectors
 // were as fast or faster and need no packed weights.
 constexpr int64_t kNarrowOutputWidth = 36;
 
 // Depthwise rows up to this wide: channel vectors won every tuning run on MobileNetV2's 14x14
-// and 7x7 layers (docs/performance.md). At 28 and 112 the tuner picked either family from run
+// and 7x7 layers (2026-11-25). At 28 and 112 the tuner picked either family from run
 // to run, so the default there stays with row vectors, which need no packing.
 constexpr int64_t kNarrowDepthwiseWidth = 14;
 
@@ -76,12 +76,15 @@ std::vector<ScheduleSpace> schedule_spaces(const Layer &layer, const Halide::Tar
 
 std::optional<ScheduleChoice> complete_schedule(const ScheduleChoice &stored, const Layer &layer,
                                                 const Halide::Target &target) {
-    if (schedule_applies(stored, layer, target)) {
+    if (is_autoscheduler(stored)) {
         return stored;
     }
     for (const Family &family : families(layer, target)) {
         if (family.space.family != stored.family) {
             continue;
+        }
+        if (fits_space(stored, family.space)) {
+            return stored;
         }
         ScheduleChoice completed = family.defaults;
         for (auto &[name, value] : completed.params) {

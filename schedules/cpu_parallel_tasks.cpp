@@ -19,13 +19,13 @@ namespace {
 // side by side; the 1 M multiply-add layers ran about as fast either way.
 constexpr int64_t kSerialMultiplyAccumulates = int64_t(1) << 20;
 
-}  // namespace
-
 // About 0.6 us at one thread's peak: below this per row of one channel vector, tasks are
 // grouped. Default schedules at 2 threads, side by side in two runs: the 1x1 24->144 layer at
 // 56x56 (21 K per row and vector) 131-137 GFLOP/s in a task per row and vector, 322-331 in 16
 // tasks; the 1x1 64->256 one (57 K) 309-324 and 395-397.
 constexpr int64_t kGroupedTaskMultiplyAccumulates = int64_t(1) << 16;
+
+}  // namespace
 
 int default_parallel_tasks(const Layer &layer, int lanes) {
     if (!layer.input_shape) {

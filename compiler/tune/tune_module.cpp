@@ -2,8 +2,8 @@
 
 #include <chrono>
 #include <cmath>
-#include <optional>
 #include <cstdio>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <thread>
@@ -54,11 +54,10 @@ ScheduleChoice confirm_leaders(const Layer &layer, const Halide::Target &target,
             finalists.push_back(choice);
         }
     }
+    entry.gflops = search.best_score();
     if (finalists.size() < 2) {
-        entry.gflops = search.best_score();
         return winner;
     }
-    entry.gflops = search.best_score();
     for (const ScheduleChoice &finalist : finalists) {
         Measurement m = measure_schedule(layer, target, finalist, trial, kFinalSeconds, true);
         double score = std::sqrt(m.gflops * m.one_thread_gflops);
@@ -71,11 +70,11 @@ ScheduleChoice confirm_leaders(const Layer &layer, const Halide::Target &target,
     return winner;
 }
 
-// Searches one layer's space until `deadline`, leaving time to re-measure the leaders; the
-// default is always measured first.
-// The search starts from the default, then the layer's database entry (so a second run
-// builds on the first, and an entry from before a family gained parameters is still tried),
-// then Adams2019 (beam 1), the one Halide 14 autoscheduler that was competitive here.
+// Searches one layer's space until `deadline`, leaving time to re-measure the leaders. The
+// search starts from the default (always measured), then the layer's database entry (so a
+// second run builds on the first, and an entry from before a family gained parameters is
+// still tried), then Adams2019 (beam 1), the one Halide 14 autoscheduler that was
+// competitive here.
 TunedEntry tune_layer(const Layer &layer, const Halide::Target &target, const std::optional<TunedEntry> &stored,
                       Clock::time_point deadline, std::ostream &progress, size_t index, size_t total) {
     Clock::time_point started = Clock::now();
