@@ -24,10 +24,12 @@ bool ends_with(const std::string &text, const std::string &suffix) {
 // were as fast or faster and need no packed weights.
 constexpr int64_t kNarrowOutputWidth = 36;
 
-// Depthwise rows up to this wide: channel vectors won every tuning run on MobileNetV2's 14x14
-// and 7x7 layers (2026-11-25). At 28 and 112 the tuner picked either family from run
-// to run, so the default there stays with row vectors, which need no packing.
-constexpr int64_t kNarrowDepthwiseWidth = 14;
+// Depthwise rows that fill less than half a vector take channel vectors: on MobileNetV2's 7x7
+// layer, one thread, the channel-vector default ran at 32-34 GFLOP/s and row vectors on staged
+// planes at 13-15; on its 14x14 layer row vectors won, 46-69 against 24-33 (2026-11-26).
+bool narrow_depthwise_rows(const Layer &layer, int lanes) {
+    return layer.input_shape && output_shape(layer, *layer.input_shape)[3] * 2 < lanes;
+}
 
 bool narrow_output(const Layer &layer) {
     return layer.input_shape && output_shape(layer, *layer.input_shape)[3] < kNarrowOutputWidth;
@@ -110,7 +112,7 @@ ScheduleChoice default_schedule(const Layer &layer, const Halide::Target &target
     // family that fits beats them.
     bool lane_blocked = lane_blocked_layout_applies(layer, x86_channel_block(target));
     if (is_depthwise(layer)) {
-        bool narrow_rows = layer.input_shape && output_shape(layer, *layer.input_shape)[3] <= kNarrowDepthwiseWidth;
+        bool narrow_rows = narrow_depthwise_rows(layer, x86_channel_block(target));
         return lane_blocked && (narrow_rows || layer.channels_last()) ? x86_lane_blocked_default(layer, target)
                                                                      : x86_depthwise_default(layer, target);
     }
@@ -136,6 +138,10 @@ bool is_blocked(const ScheduleChoice &choice) {
 
 bool is_lane_blocked(const ScheduleChoice &choice) {
     return ends_with(choice.family, "_lane_blocked");
+}
+
+bool stages_input_plane(const ScheduleChoice &choice) {
+    return ends_with(choice.family, "_depthwise") && choice.param("stage_input") != 0;
 }
 
 bool schedule_applies(const ScheduleChoice &choice, const Layer &layer, const Halide::Target &target) {

@@ -37,5 +37,7 @@ void apply_schedule(LoweredConv &lc, const ScheduleChoice &choice);
 bool is_autoscheduler(const ScheduleChoice &choice);
 bool is_blocked(const ScheduleChoice &choice);            // on lower_blocked_conv2d's algorithm
 bool is_lane_blocked(const ScheduleChoice &choice);  // ... with the input packed per lane
+// A depthwise choice that reads lower_conv2d(..., ConvInput::Plane)'s input plane.
+bool stages_input_plane(const ScheduleChoice &choice);
 
 }  // namespace convc

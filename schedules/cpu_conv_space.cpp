@@ -4,6 +4,7 @@
 
 #include "schedules/cpu_blocked_conv.h"
 #include "schedules/cpu_direct_conv.h"
+#include "schedules/cpu_parallel_tasks.h"
 
 namespace convc {
 
@@ -38,19 +39,43 @@ ScheduleChoice cpu_direct_choice(const std::string &family, int lanes, int x_vec
              {"unroll_taps", 0}}};
 }
 
+namespace {
+
+// A staged plane read with vectors strided by the layer's x stride: Halide 14 lowers such a
+// load from an internal buffer to wider loads and shuffles, and emitted aligned moves at
+// unaligned addresses for them (crashes: stride 3 on a 13x11 input, AVX-512; stride 2 with
+// 8-lane vectors, AVX2). Strided layers read the input in place.
+std::vector<int> plane_staging_choices(const Layer &layer) {
+    return layer.stride.w == 1 ? std::vector<int>{0, 1} : std::vector<int>{0};
+}
+
+}  // namespace
+
 ScheduleSpace cpu_depthwise_space(const std::string &family, int lanes, int registers, const Layer &layer) {
     std::vector<int> unroll = {0};
     if (layer.kernel.h * layer.kernel.w <= kMaxUnrolledTaps) {
         unroll.push_back(1);
     }
     return {family,
-            {{"lanes", {lanes}}, {"x_vectors", {1, 2, 4, 6, 8}}, {"stage_input", {0, 1}}, {"unroll_taps", unroll}},
+            {{"lanes", {lanes}},
+             {"x_vectors", {1, 2, 4, 6, 8}},
+             {"y_rows", {1, 2, 4, 7}},
+             {"stage_input", plane_staging_choices(layer)},
+             {"unroll_taps", unroll},
+             {"tasks", parallel_task_counts()}},
             registers};
 }
 
-ScheduleChoice cpu_depthwise_choice(const std::string &family, int lanes, int x_vectors, const Layer &layer) {
+ScheduleChoice cpu_depthwise_choice(const std::string &family, int lanes, int x_vectors, int y_rows,
+                                    const Layer &layer) {
     int unroll = layer.kernel.h * layer.kernel.w <= kMaxUnrolledTaps ? 1 : 0;
-    return {family, {{"lanes", lanes}, {"x_vectors", x_vectors}, {"stage_input", 1}, {"unroll_taps", unroll}}};
+    return {family,
+            {{"lanes", lanes},
+             {"x_vectors", x_vectors},
+             {"y_rows", y_rows},
+             {"stage_input", plane_staging_choices(layer).back()},
+             {"unroll_taps", unroll},
+             {"tasks", default_plane_tasks(layer)}}};
 }
 
 bool fits_any_space(const ScheduleChoice &choice, const std::vector<ScheduleSpace> &spaces) {
@@ -70,6 +95,10 @@ bool fits_space(const ScheduleChoice &choice, const ScheduleSpace &space) {
     }
     if (choice.params.count("tile_k") && space.register_budget > 0) {
         return direct_tile_fits(choice.param("x_vectors"), choice.param("tile_k"), space.register_budget);
+    }
+    // A depthwise tile's rows take the place of the direct family's output channels.
+    if (choice.params.count("y_rows") && space.register_budget > 0) {
+        return direct_tile_fits(choice.param("x_vectors"), choice.param("y_rows"), space.register_budget);
     }
     if (choice.params.count("k_vectors") && space.register_budget > 0) {
         return blocked_tile_fits(choice.param("x_pixels"), choice.param("k_vectors"), space.register_budget);

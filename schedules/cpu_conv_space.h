@@ -12,7 +12,8 @@ namespace convc {
 ScheduleSpace cpu_direct_space(const std::string &family, int lanes, int registers, const Layer &layer);
 ScheduleChoice cpu_direct_choice(const std::string &family, int lanes, int x_vectors, int tile_k, const Layer &layer);
 ScheduleSpace cpu_depthwise_space(const std::string &family, int lanes, int registers, const Layer &layer);
-ScheduleChoice cpu_depthwise_choice(const std::string &family, int lanes, int x_vectors, const Layer &layer);
+ScheduleChoice cpu_depthwise_choice(const std::string &family, int lanes, int x_vectors, int y_rows,
+                                    const Layer &layer);
 
 // Whether every parameter of `choice` is one of its space's values and the tile fits.
 bool fits_space(const ScheduleChoice &choice, const ScheduleSpace &space);

@@ -8,12 +8,18 @@
 
 namespace convc {
 
-// Depthwise convolution (one input channel per group) on a SIMD CPU: no input is shared
-// between output channels, so the register tile runs along the row only. Parameters:
+// Depthwise convolution (one input channel per group) on a SIMD CPU, vectors along the row:
+// no input is shared between output channels, so a register tile spans rows and columns of
+// one channel plane. Parameters:
 //   lanes        float32 lanes of a vector
-//   x_vectors    vectors along the row
+//   x_vectors    vectors along the row of a tile
+//   y_rows       rows of a tile
 //   unroll_taps  1: the whole kernel window is unrolled
-//   stage_input  as for the direct family
+//   stage_input  1: each task iteration materializes its channel's padded plane
+//                (lower/input_plane.h) and the taps read it with no boundary condition;
+//                0: the taps read the input through the padding mode
+//   tasks        parallel_task_counts(), over the channels of an image
+// The layer must be lowered with ConvInput::Plane when stages_input_plane(choice).
 void schedule_cpu_depthwise_conv(LoweredConv &lc, const ScheduleChoice &choice);
 
 bool is_depthwise(const Layer &layer);

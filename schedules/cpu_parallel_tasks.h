@@ -19,8 +19,17 @@ std::vector<int> parallel_task_counts();
 // vector is too little work for a task of its own, 0 otherwise (and without an input shape).
 int default_parallel_tasks(const Layer &layer, int lanes);
 
+// The same rule for a family whose task iteration is one (channel, image) plane.
+int default_plane_tasks(const Layer &layer);
+
 // Makes `task`, a loop of `iterations` iterations, the stage's parallel loop under the
 // `tasks` parameter above.
 void parallelize_tasks(Halide::Stage stage, const Halide::Var &task, const Halide::Expr &iterations, int tasks);
+
+// As parallelize_tasks, but `task` is always split, into the loop over tasks (`task` again)
+// and `iteration`, one iteration of the original loop whatever the grouping: the loop level
+// at which a schedule computes what each iteration needs.
+void parallelize_task_iterations(Halide::Stage stage, const Halide::Var &task, const Halide::Var &iteration,
+                                 const Halide::Expr &iterations, int tasks);
 
 }  // namespace convc

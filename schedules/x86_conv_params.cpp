@@ -127,20 +127,31 @@ ScheduleSpace x86_depthwise_space(const Layer &layer, const Target &target) {
     return cpu_depthwise_space(family(isa, "depthwise"), isa.lanes, isa.registers, layer);
 }
 
+namespace {
+
+// Of 4 and 7 rows, the tile height that least overshoots the output (ties: 4). Side by side on
+// MobileNetV2's 14x14 layer, one thread: 7 rows 53-59 GFLOP/s, 4 rows 36-54.
+int depthwise_tile_rows(const Layer &layer) {
+    if (!layer.input_shape) {
+        return 4;
+    }
+    int64_t height = output_shape(layer, *layer.input_shape)[2];
+    auto overshoot = [&](int rows) { return (height + rows - 1) / rows * rows - height; };
+    return overshoot(7) < overshoot(4) ? 7 : 4;
+}
+
+}  // namespace
+
+// One vector wide, on the channel's staged plane, taps unrolled: the rows' windows overlap, so
+// each loaded input vector serves up to 3 rows of a 3x3 window. Against the previous default
+// (one row of 4 vectors, padding evaluated per tap), one thread, side by side: MobileNetV2's
+// 112x112 layer 79-93 GFLOP/s against 42 (docs/performance.md). Strided layers read in place
+// (cpu_conv_space.cpp) and take 2 vectors: 4 rows of them ran the stride-2 56x56 layer at 23
+// GFLOP/s, of one vector at 13.
 ScheduleChoice x86_depthwise_default(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
-    ScheduleChoice c = cpu_depthwise_choice(family(isa, "depthwise"), isa.lanes, 4, layer);
-    // Depthwise work per input element is small; staging the padded rows costs more than the
-    // boundary condition it saves.
-    c.params["stage_input"] = 0;
-    // Measured on the MobileNetV2 layers: on rows of 64 pixels and more the rolled window
-    // loop ran twice as fast (45 against 23 GFLOP/s at 112 wide); on narrower rows the
-    // unrolled one did, by more.
-    bool wide_rows = layer.input_shape && output_shape(layer, *layer.input_shape)[3] >= 64;
-    if (wide_rows) {
-        c.params["unroll_taps"] = 0;
-    }
-    return c;
+    int x_vectors = layer.stride.w == 1 ? 1 : 2;
+    return cpu_depthwise_choice(family(isa, "depthwise"), isa.lanes, x_vectors, depthwise_tile_rows(layer), layer);
 }
 
 ScheduleSpace x86_lane_blocked_space(const Layer &layer, const Target &target) {

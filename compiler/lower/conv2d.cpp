@@ -1,5 +1,6 @@
 #include "lower/conv2d.h"
 
+#include "lower/input_plane.h"
 #include "lower/layer_io.h"
 #include "spec/layer_geometry.h"
 
@@ -15,7 +16,7 @@ std::vector<Argument> LoweredConv::arguments() const {
     return args;
 }
 
-LoweredConv lower_conv2d(const Layer &layer) {
+LoweredConv lower_conv2d(const Layer &layer, ConvInput source) {
     LoweredConv lc;
     lc.input = ImageParam(Float(32), 4, "input");
     lc.weight = ImageParam(Float(32), 4, "weight");
@@ -27,6 +28,10 @@ LoweredConv lower_conv2d(const Layer &layer) {
     lc.output = Func(layer.name);
 
     lc.padded(lc.x, lc.y, lc.k, lc.n) = layer_input(lc.input, layer)(lc.x, lc.y, lc.k, lc.n);
+    if (source == ConvInput::Plane) {
+        lc.plane = input_plane(lc.input, lc.padded, layer);
+    }
+    const Func &read = source == ConvInput::Plane ? lc.plane : lc.padded;
 
     const int group_in = static_cast<int>(layer.in_channels / layer.groups);
     const int group_out = static_cast<int>(layer.out_channels / layer.groups);
@@ -37,7 +42,7 @@ LoweredConv lower_conv2d(const Layer &layer) {
 
     lc.conv(x, y, k, n) = layer.bias ? lc.bias(k) : 0.0f;
     lc.conv(x, y, k, n) +=
-        lc.weight(r.x, r.y, r.z, k) * lc.padded(input_x(layer, x, r.x), input_y(layer, y, r.y), in_channel, n);
+        lc.weight(r.x, r.y, r.z, k) * read(input_x(layer, x, r.x), input_y(layer, y, r.y), in_channel, n);
     lc.output(x, y, k, n) = lc.conv(x, y, k, n);
 
     Shape4 w = weight_shape(layer);

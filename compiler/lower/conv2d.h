@@ -17,6 +17,7 @@ struct LoweredConv {
     Halide::ImageParam weight;
     Halide::ImageParam bias;  // defined only when the layer has a bias
     Halide::Func padded;      // input under the padding mode (reads are clamped even without padding)
+    Halide::Func plane;       // with ConvInput::Plane only: what the reduction reads (lower/input_plane.h)
     Halide::Func conv;        // bias (or 0) then += over `r`: the reduction to tile and vectorize
     Halide::Func output;      // the pipeline's output, a copy of conv for the schedule to tile
     Halide::RDom r;           // r.x: kernel x, r.y: kernel y, r.z: input channel within the group
@@ -25,6 +26,10 @@ struct LoweredConv {
     std::vector<Halide::Argument> arguments() const;
 };
 
-LoweredConv lower_conv2d(const Layer &layer);
+// What the reduction reads: `padded` itself, or an input plane a schedule materializes per
+// channel (lower/input_plane.h). The values are the same; the plane exists for schedules.
+enum class ConvInput { Padded, Plane };
+
+LoweredConv lower_conv2d(const Layer &layer, ConvInput source = ConvInput::Padded);
 
 }  // namespace convc

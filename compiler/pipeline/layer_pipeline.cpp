@@ -34,7 +34,7 @@ LayerPipeline blocked_pipeline(const Layer &layer, const ScheduleChoice &schedul
 
 LayerPipeline row_pipeline(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule) {
     LayerPipeline lp;
-    LoweredConv lc = lower_conv2d(layer);
+    LoweredConv lc = lower_conv2d(layer, stages_input_plane(schedule) ? ConvInput::Plane : ConvInput::Padded);
     if (is_autoscheduler(schedule)) {
         lp.pipeline = Halide::Pipeline(lc.output);
         autoschedule_layer(lp.pipeline, lc, layer, target, schedule.family.substr(5));

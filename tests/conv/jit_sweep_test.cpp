@@ -264,6 +264,61 @@ INSTANTIATE_TEST_SUITE_P(Conv2d, BlockedSweep, ::testing::ValuesIn(blocked_cases
 
 namespace {
 
+// The depthwise family (row vectors): tiles of rows and vectors on each channel's plane, the
+// plane staged (border through the padding mode, interior copied) or read in place; swept over
+// padding modes, strides, dilations, a channel multiplier and rows narrower than a vector.
+std::vector<FamilyCase> depthwise_cases() {
+    Layer fixed = conv(24, 24, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 24);
+    fixed.input_shape = convc::Shape4{1, 24, 14, 14};
+    Layer fixed_s2 = conv(6, 6, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 6, false, PaddingMode::Reflect);
+    fixed_s2.input_shape = convc::Shape4{1, 6, 23, 35};
+    Layer fixed_s3 = conv(4, 8, {5, 5}, {2, 3}, {2, 2}, {1, 1}, 4, true, PaddingMode::Circular);
+    fixed_s3.input_shape = convc::Shape4{1, 4, 13, 11};
+    Layer same4 = with_padding(conv(5, 5, {4, 4}, {1, 1}, {0, 0}, {1, 1}, 5), PaddingKind::Same);
+    Layer valid = with_padding(conv(3, 3, {3, 3}, {2, 2}, {0, 0}, {1, 1}, 3), PaddingKind::Valid);
+    return {
+        {"k3_p1", conv(8, 8, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 8), {1, 8, 19, 37}},
+        {"k3_s2_zeros", conv(6, 6, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 6, false), {2, 6, 23, 35}},
+        {"k3_s2_reflect", conv(4, 4, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 4, true, PaddingMode::Reflect), {1, 4, 11, 13}},
+        {"k3_d2_replicate", conv(4, 4, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 4, false, PaddingMode::Replicate),
+         {1, 4, 10, 21}},
+        {"k5_circular", conv(3, 3, {5, 5}, {1, 1}, {2, 1}, {1, 1}, 3, true, PaddingMode::Circular), {1, 3, 8, 7}},
+        {"multiplier2", conv(4, 8, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4), {1, 4, 6, 17}},
+        {"same_k4", same4, {1, 5, 9, 8}},
+        {"valid_s2", valid, {1, 3, 12, 13}},
+        {"fixed_14x14", fixed, {1, 24, 14, 14}},
+        {"fixed_s2_reflect", fixed_s2, {1, 6, 23, 35}},
+        {"fixed_s3_circular", fixed_s3, {1, 4, 13, 11}},
+        {"narrow_3", conv(2, 2, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 2), {1, 2, 5, 3}},
+    };
+}
+
+class DepthwiseSweep : public ::testing::TestWithParam<FamilyCase> {};
+
+TEST_P(DepthwiseSweep, EveryTileMatchesReference) {
+    const FamilyCase &c = GetParam();
+    convc::ScheduleChoice base = convc::x86_depthwise_default(c.layer, Halide::get_host_target());
+    std::vector<convc::ScheduleChoice> choices = {base};
+    for (auto [x_vectors, y_rows, stage, unroll, tasks] :
+         {std::tuple{2, 7, 1, 0, 4}, std::tuple{1, 2, 0, 1, 0}, std::tuple{4, 1, 1, 1, 16}}) {
+        convc::ScheduleChoice v = base;
+        v.params["x_vectors"] = x_vectors;
+        v.params["y_rows"] = y_rows;
+        v.params["stage_input"] = c.layer.stride.w == 1 ? stage : 0;
+        v.params["unroll_taps"] = unroll;
+        v.params["tasks"] = tasks;
+        choices.push_back(v);
+    }
+    expect_every_choice_matches(c.layer, c.input, choices);
+}
+
+INSTANTIATE_TEST_SUITE_P(Conv2d, DepthwiseSweep, ::testing::ValuesIn(depthwise_cases()),
+                         [](const ::testing::TestParamInfo<FamilyCase> &info) { return info.param.name; });
+
+}  // namespace
+
+namespace {
+
 // The lane-blocked family (depthwise and narrow groups) packs the input channel-innermost
 // inside the pipeline; sweep it over padding modes, strides, dilations, multipliers, groups
 // and narrow or odd rows, in both layouts.

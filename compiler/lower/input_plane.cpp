@@ -1,0 +1,57 @@
+#include "lower/input_plane.h"
+
+#include <vector>
+
+#include "spec/layer_geometry.h"
+
+namespace convc {
+
+using namespace Halide;
+
+namespace {
+
+// A rectangle of the plane's border, in input coordinates.
+struct BorderStrip {
+    Expr x, width, y, height;
+};
+
+std::vector<BorderStrip> border_strips(const Padding &pad, const Expr &width, const Expr &height) {
+    auto i = [](int64_t v) { return static_cast<int>(v); };
+    Expr left = i(pad.left), right = i(pad.right), top = i(pad.top), bottom = i(pad.bottom);
+    Expr full_width = width + left + right;
+    std::vector<BorderStrip> strips;
+    if (pad.top) {
+        strips.push_back({-left, full_width, -top, top});
+    }
+    if (pad.bottom) {
+        strips.push_back({-left, full_width, height, bottom});
+    }
+    if (pad.left) {
+        strips.push_back({-left, left, Expr(0), height});
+    }
+    if (pad.right) {
+        strips.push_back({width, right, Expr(0), height});
+    }
+    return strips;
+}
+
+}  // namespace
+
+Func input_plane(const ImageParam &input, const Func &padded, const Layer &layer) {
+    Func plane("input_plane");
+    Var x("x"), y("y"), c("c"), n("n");
+    Expr width = input.dim(0).extent(), height = input.dim(1).extent();
+    plane(x, y, c, n) = undef<float>();
+    RDom interior(0, width, 0, height, "interior");
+    // Through `padded`, although every element is inside: a vectorized row whose last vector
+    // overhangs the row must not load past the input's end (Halide 14 predicates the stores of a
+    // guarded vector loop but not its loads); the boundary condition clamps that vector's lanes.
+    plane(interior.x, interior.y, c, n) = padded(interior.x, interior.y, c, n);
+    for (const BorderStrip &strip : border_strips(resolved_padding(layer), width, height)) {
+        RDom border(strip.x, strip.width, strip.y, strip.height, "border");
+        plane(border.x, border.y, c, n) = padded(border.x, border.y, c, n);
+    }
+    return plane;
+}
+
+}  // namespace convc
