@@ -114,7 +114,13 @@ ScheduleChoice x86_blocked_default(const Layer &layer, const Target &target) {
     PixelTile tile = wide && channels_last ? channels_last_tile(layer) : PixelTile{wide ? 7 : 4, 2};
     ScheduleChoice c = cpu_blocked_choice(family(isa, "blocked"), x86_group_channel_block(layer, target),
                                           tile.x_pixels, tile.k_vectors, layer);
-    c.params["stage_input"] = channels_last ? 0 : 1;
+    // NCHW: whole channel blocks per task, rows a plain loop inside (row_tasks 0): 12 of the 14
+    // NCHW blocked entries of this session's tuning runs took it. A 1x1 kernel reads each staged
+    // element once per channel block, as it would read the input: no staging.
+    c.params["stage_input"] = channels_last || (layer.kernel.h == 1 && layer.kernel.w == 1) ? 0 : 1;
+    if (!channels_last) {
+        c.params["row_tasks"] = 0;
+    }
     c.params["unroll_taps"] = layer.kernel.w <= 7 ? 1 : 0;
     // A window only in y (Inception's 7x1) left 6 x 4 tiles at 40 GFLOP/s with the channel loop
     // outside the taps and 135 with it inside (one thread, side by side, docs/performance.md).
