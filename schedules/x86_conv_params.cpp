@@ -49,7 +49,7 @@ ScheduleChoice x86_direct_default(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
     bool wide = isa.registers >= 32;
     ScheduleChoice c = cpu_direct_choice(family(isa, "direct"), isa.lanes, wide ? 4 : 2, wide ? 4 : 6, layer);
-    c.params["unroll_taps"] = wide && layer.kernel.w <= 7 ? 1 : 0;
+    c.params["unroll_taps"] = wide && layer.kernel.w <= 7 && !unrolled_taps_crash_halide(layer, isa.lanes) ? 1 : 0;
     return c;
 }
 

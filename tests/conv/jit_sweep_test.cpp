@@ -274,6 +274,9 @@ std::vector<FamilyCase> depthwise_cases() {
     fixed_s2.input_shape = convc::Shape4{1, 6, 23, 35};
     Layer fixed_s3 = conv(4, 8, {5, 5}, {2, 3}, {2, 2}, {1, 1}, 4, true, PaddingMode::Circular);
     fixed_s3.input_shape = convc::Shape4{1, 4, 13, 11};
+    // Circular rows of 4 pixels: unrolled taps read in place crashed Halide 14's compiler.
+    Layer circular_4 = conv(5, 10, {5, 3}, {2, 2}, {2, 2}, {2, 2}, 5, false, PaddingMode::Circular);
+    circular_4.input_shape = convc::Shape4{1, 5, 22, 4};
     Layer same4 = with_padding(conv(5, 5, {4, 4}, {1, 1}, {0, 0}, {1, 1}, 5), PaddingKind::Same);
     Layer valid = with_padding(conv(3, 3, {3, 3}, {2, 2}, {0, 0}, {1, 1}, 3), PaddingKind::Valid);
     return {
@@ -289,6 +292,7 @@ std::vector<FamilyCase> depthwise_cases() {
         {"fixed_14x14", fixed, {1, 24, 14, 14}},
         {"fixed_s2_reflect", fixed_s2, {1, 6, 23, 35}},
         {"fixed_s3_circular", fixed_s3, {1, 4, 13, 11}},
+        {"fixed_circular_rows_of_4", circular_4, {1, 5, 22, 4}},
         {"narrow_3", conv(2, 2, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 2), {1, 2, 5, 3}},
     };
 }
@@ -305,7 +309,7 @@ TEST_P(DepthwiseSweep, EveryTileMatchesReference) {
         v.params["x_vectors"] = x_vectors;
         v.params["y_rows"] = y_rows;
         v.params["stage_input"] = c.layer.stride.w == 1 ? stage : 0;
-        v.params["unroll_taps"] = unroll;
+        v.params["unroll_taps"] = base.param("unroll_taps") ? unroll : 0;
         v.params["tasks"] = tasks;
         choices.push_back(v);
     }
