@@ -6,7 +6,8 @@
 
 namespace convc {
 
-// The loop structure the row-vector CPU conv schedules share: parallel over rows of (n, y),
+// The direct family's loop structure (the depthwise family tiles channel planes instead,
+// cpu_depthwise_conv.cpp): parallel over rows of (n, y),
 // the padded input staged per row strip, and the output cut into tiles of tile_x columns
 // by tile_k output channels that the accumulator Func is computed inside.
 
