@@ -23,9 +23,22 @@ int largest_chunk(const Layer &layer, int rows, int tile_k) {
     return static_cast<int>(std::min<int64_t>(fits, layer.in_channels / layer.groups));
 }
 
-std::vector<int> up_to(std::vector<int> values, int64_t limit) {
-    values.erase(std::remove_if(values.begin(), values.end(), [&](int v) { return v > limit; }), values.end());
+// The values of `values` that divide `total` and do not exceed `limit`; {1} if none do.
+// Tiles must divide their dimension: a partial tile of output channels or of a channel
+// chunk would still stage (and so read) the whole tile's weights and input channels,
+// beyond the tensors' ends (a real run's bounds check caught it; the boundary condition
+// covers x and y only).
+std::vector<int> dividing(std::vector<int> values, int64_t total, int64_t limit) {
+    values.erase(std::remove_if(values.begin(), values.end(), [&](int v) { return v > limit || total % v != 0; }),
+                 values.end());
     return values.empty() ? std::vector<int>{1} : values;
+}
+
+const std::vector<int> kTileK = {1, 2, 3, 4, 6, 8, 12, 16};
+const std::vector<int> kChannelChunks = {1, 2, 3, 4, 6, 8, 12, 16};
+
+int64_t group_channels(const Layer &layer) {
+    return layer.in_channels / layer.groups;
 }
 
 }  // namespace
@@ -33,16 +46,17 @@ std::vector<int> up_to(std::vector<int> values, int64_t limit) {
 ScheduleSpace cuda_direct_space(const Layer &layer) {
     return {"cuda_direct",
             {{"rows", {2, 4, 8}},
-             {"tile_k", up_to({2, 4, 8, 16}, layer.out_channels)},
-             {"channel_chunk", up_to({1, 2, 4, 8, 16}, largest_chunk(layer, 8, 16))}},
+             {"tile_k", dividing(kTileK, layer.out_channels, 16)},
+             {"channel_chunk", dividing(kChannelChunks, group_channels(layer), largest_chunk(layer, 8, 16))}},
             0};
 }
 
+// Depthwise layers (one input channel per group) preferred 2 output channels per lane in
+// every tuning run on an H200; other layers keep 8 where the channels allow.
 ScheduleChoice cuda_direct_default(const Layer &layer) {
-    int tile_k = static_cast<int>(std::min<int64_t>(8, layer.out_channels));
-    tile_k = tile_k >= 8 ? 8 : tile_k >= 4 ? 4 : 2;
-    int chunk = std::min(8, largest_chunk(layer, 4, tile_k));
-    chunk = chunk >= 8 ? 8 : chunk >= 4 ? 4 : chunk >= 2 ? 2 : 1;
+    int preferred_k = group_channels(layer) == 1 ? 2 : 8;
+    int tile_k = dividing(kTileK, layer.out_channels, preferred_k).back();
+    int chunk = dividing(kChannelChunks, group_channels(layer), std::min(8, largest_chunk(layer, 4, tile_k))).back();
     return {"cuda_direct", {{"rows", 4}, {"tile_k", tile_k}, {"channel_chunk", chunk}}};
 }
 
@@ -54,8 +68,9 @@ void schedule_cuda_conv(LoweredConv &lc, const ScheduleChoice &choice) {
         lane("lane"), step("step");
     RVar rzo("rzo"), rzi("rzi");
 
-    // Any output size: partial tiles are guarded, and the staged input is read through the
-    // boundary condition, so overhanging lanes never touch memory outside the image.
+    // Any output size: partial tiles of x and y are guarded, and the staged input is read
+    // through the boundary condition, so overhanging lanes never touch memory outside the
+    // image. Output-channel tiles and channel chunks divide their channels (`dividing`).
     lc.output.split(x, xo, xi, kLanes, TailStrategy::GuardWithIf)
         .split(y, yo, yi, 2 * rows_per_warp, TailStrategy::GuardWithIf)
         .split(k, ko, ki, tile_k, TailStrategy::GuardWithIf)

@@ -14,7 +14,8 @@ namespace convc {
 // gpu_lanes). The reduction over input channels runs in chunks of channel_chunk: per
 // chunk the block stages the padded input window and the weights it needs in shared
 // memory, so each global load feeds many multiply-adds. Parameters: rows (even),
-// tile_k, channel_chunk; the default keeps the staged tiles within 32 KB.
+// tile_k, channel_chunk (each dividing the channels it tiles); the default keeps the staged
+// tiles within 32 KB.
 ScheduleSpace cuda_direct_space(const Layer &layer);
 ScheduleChoice cuda_direct_default(const Layer &layer);
 

@@ -48,8 +48,8 @@ std::string section(const std::vector<BenchRow> &rows, int threads) {
             worst = std::min(worst, ratio);
             compared++;
         }
-        std::snprintf(line, sizeof line, "%-24s %9.3f %9.1f %6.0f%% %9s %9s %8s %9s %8s  %s / %s\n", r.layer.c_str(),
-                      r.convc_median_ms, r.convc_gflops, 100 * r.convc_gflops / r.peak_gflops,
+        std::snprintf(line, sizeof line, "%-24s %9.3f %9.1f %7s %9s %9s %8s %9s %8s  %s / %s\n", r.layer.c_str(),
+                      r.convc_median_ms, r.convc_gflops, format("%.0f%%", 100 * r.convc_gflops / r.peak_gflops).c_str(),
                       format("%.1f", r.default_gflops).c_str(), format("%.1f", r.onednn_gflops).c_str(),
                       format("%.2f", ratio).c_str(), format("%.1f", r.onednn_nchw_gflops).c_str(),
                       format("%.2f", ratio_nchw).c_str(), r.onednn_impl.c_str(), r.origin.c_str());
@@ -72,7 +72,7 @@ std::string section(const std::vector<BenchRow> &rows, int threads) {
 
 std::string bench_table(const std::vector<BenchRow> &rows) {
     std::string text;
-    if (!rows.empty()) {
+    if (!rows.empty() && !std::isnan(rows.front().peak_gflops)) {
         text += "FMA peak measured: ";
         for (int t : thread_counts(rows)) {
             for (const BenchRow &r : rows) {

@@ -1,5 +1,6 @@
 // convc bench SPEC: times every layer with the schedule `generate` would emit, against
 // oneDNN in the same run, at each requested thread count; writes CSV and an SVG chart.
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -87,7 +88,8 @@ int bench_rows(const BenchOptions &o) {
     ScheduleSelector selector(&database, o.schedules.schedule);
     const char *env = std::getenv("HL_NUM_THREADS");
     int threads = env ? std::atoi(env) : 1;
-    double peak = measure_fma_peak_gflops(target, threads);
+    // A GPU's peak is not the CPU's: the GPU columns leave it out.
+    double peak = target.has_gpu_feature() ? NAN : measure_fma_peak_gflops(target, threads);
     for (const Layer &layer : module.layers) {
         std::cerr << "\r  " << threads << " thread(s): " << layer.name << "                    " << std::flush;
         BenchRow row = bench_layer(layer, target, selector.select(layer, target), threads, o.versus == "onednn", peak);
@@ -103,11 +105,14 @@ int bench(const BenchOptions &o) {
     }
     ModuleSpec module = load_spec(o.spec);
     Halide::Target target = resolve_target(o.target);
-    if (!host_runs(target) || target.has_gpu_feature()) {
+    if (!runs_here(target)) {
         throw SpecError({"", 0, 0}, "--target", "'" + o.target + "' does not run on this machine; bench measures here");
     }
     if (o.versus != "onednn" && o.versus != "none") {
         throw SpecError({"", 0, 0}, "--vs", "'" + o.versus + "' is not a rival convc knows (onednn or none)");
+    }
+    if (target.has_gpu_feature() && o.versus == "onednn") {
+        throw SpecError({"", 0, 0}, "--vs", "oneDNN runs on the CPU, not on a GPU: use --vs none with a GPU target");
     }
     std::vector<BenchRow> rows;
     for (int threads : parse_threads(o.threads)) {

@@ -38,10 +38,10 @@ const Layer &find_layer(const ModuleSpec &module, const std::string &name) {
     throw SpecError({"", 0, 0}, "--layer", "no layer '" + name + "' in module " + module.name + did_you_mean(name, names));
 }
 
-// JIT code runs here, so the target must be one this CPU executes.
+// JIT code runs here, so the target must be one this CPU (and GPU, if it names one) executes.
 Halide::Target runnable_target(const std::string &name) {
     Halide::Target target = resolve_target(name);
-    if (!host_runs(target) || target.has_gpu_feature()) {
+    if (!runs_here(target)) {
         throw SpecError({"", 0, 0}, "--target",
                         "'" + name + "' does not run on this machine (" + Halide::get_host_target().to_string() +
                             "); use `convc generate` for other targets");

@@ -14,10 +14,10 @@ bool on_path(const std::string &program) {
     return std::system(command.c_str()) == 0;
 }
 
-std::string runs_here(const TargetPlan &plan) {
+std::string where_it_runs(const TargetPlan &plan) {
     const Halide::Target &base = plan.baseline();
     if (plan.uses_gpu()) {
-        return Halide::host_supports_target_device(base) ? "yes (CUDA device found)"
+        return convc::runs_here(base) ? "yes (CUDA device found)"
                                                          : "no GPU here: compiles, and calls fail cleanly";
     }
     if (base.arch == Halide::Target::ARM) {
@@ -41,7 +41,7 @@ int list_targets() {
         for (const KernelVariant &v : plan.variants) {
             std::cout << "    " << v.target.to_string() << "\n";
         }
-        std::cout << "    runs here: " << runs_here(plan) << "\n\n";
+        std::cout << "    runs here: " << where_it_runs(plan) << "\n\n";
     }
     std::cout << "Any Halide target string works too, or several separated by commas (best first).\n";
     return 0;

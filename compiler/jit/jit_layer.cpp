@@ -74,7 +74,7 @@ JitLayer::JitLayer(const Layer &layer, const Halide::Target &target)
 }
 
 JitLayer::JitLayer(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule)
-    : layer_(layer), pipeline_(build_layer_pipeline(layer, target, schedule)) {
+    : layer_(layer), uses_gpu_(target.has_gpu_feature()), pipeline_(build_layer_pipeline(layer, target, schedule)) {
     pipeline_.pipeline.compile_jit(target);
     if (pipeline_.weight_pack) {
         pipeline_.weight_pack->compile_jit(target);
@@ -123,20 +123,51 @@ void JitLayer::run(const TensorRef &input, const TensorRef &weight, const std::o
     run_packed(input, pack_weights(weight), bias, output);
 }
 
+Halide::Buffer<float> JitLayer::bind(const TensorRef &input, const Halide::Buffer<float> &packed_weight,
+                                     const std::optional<TensorRef> &bias, float *output) {
+    std::vector<Halide::Buffer<float>> inputs{
+        activation_view(const_cast<float *>(input.data), as_shape4(layer_.name, input.shape), layer_.layout),
+        packed_weight};
+    if (bias) {
+        inputs.push_back(halide_view(bias->data, bias->shape));
+    }
+    if (uses_gpu_) {
+        // The host memory is the truth: a GPU pipeline copies what is marked dirty.
+        for (Halide::Buffer<float> &buffer : inputs) {
+            buffer.set_host_dirty();
+        }
+    }
+    pipeline_.input.set(inputs[0]);
+    pipeline_.weight.set(inputs[1]);
+    if (bias) {
+        pipeline_.bias.set(inputs[2]);
+    }
+    return activation_view(output, output_shape_for(input.shape), layer_.layout);
+}
+
 void JitLayer::run_packed(const TensorRef &input, const Halide::Buffer<float> &packed_weight,
                           const std::optional<TensorRef> &bias, float *output) {
-    Shape4 out = output_shape_for(input.shape);
-    if (out[0] == 0) {
+    if (output_shape_for(input.shape)[0] == 0) {
         return;  // an empty batch has nothing to compute
     }
-    pipeline_.input.set(
-        activation_view(const_cast<float *>(input.data), as_shape4(layer_.name, input.shape), layer_.layout));
-    pipeline_.weight.set(packed_weight);
-    if (bias) {
-        pipeline_.bias.set(halide_view(bias->data, bias->shape));
-    }
-    Halide::Buffer<float> result = activation_view(output, out, layer_.layout);
+    Halide::Buffer<float> result = bind(input, packed_weight, bias, output);
     pipeline_.pipeline.realize(result);
+    // Realizing into a given buffer leaves a GPU's result on the device.
+    if (result.has_device_allocation()) {
+        result.copy_to_host();
+    }
+}
+
+std::function<void()> JitLayer::repeatable_call(const TensorRef &input, const Halide::Buffer<float> &packed_weight,
+                                                const std::optional<TensorRef> &bias, float *output) {
+    if (output_shape_for(input.shape)[0] == 0) {
+        return [] {};
+    }
+    Halide::Buffer<float> result = bind(input, packed_weight, bias, output);
+    return [this, result]() mutable {
+        pipeline_.pipeline.realize(result);
+        result.device_sync();
+    };
 }
 
 }  // namespace convc

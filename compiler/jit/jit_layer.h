@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,13 @@ public:
     void run_packed(const TensorRef &input, const Halide::Buffer<float> &packed_weight,
                     const std::optional<TensorRef> &bias, float *output);
 
+    // Binds one call's tensors and returns what runs it again and waits for it. On a GPU
+    // target the tensors stay on the device after the first run and the output is left
+    // there, so repeated runs time the kernel alone, as a framework holding device tensors
+    // sees it. `output` holds the result only after run/run_packed.
+    std::function<void()> repeatable_call(const TensorRef &input, const Halide::Buffer<float> &packed_weight,
+                                          const std::optional<TensorRef> &bias, float *output);
+
     // Runs the kernel's parallel loops on the calling thread, task by task, as a one-thread
     // process would: lets `tune` time one thread without a process of its own.
     void run_on_calling_thread(bool serial);
@@ -45,7 +53,12 @@ public:
     Shape4 output_shape_for(const std::vector<int64_t> &input_shape) const;
 
 private:
+    // Sets the pipeline's parameters to views of the call's tensors; returns the output view.
+    Halide::Buffer<float> bind(const TensorRef &input, const Halide::Buffer<float> &packed_weight,
+                               const std::optional<TensorRef> &bias, float *output);
+
     Layer layer_;
+    bool uses_gpu_ = false;
     LayerPipeline pipeline_;
 };
 

@@ -1,5 +1,6 @@
 #include "target/target_name.h"
 
+#include <map>
 #include <sstream>
 
 #include "spec/did_you_mean.h"
@@ -118,6 +119,23 @@ bool host_runs(const Halide::Target &target) {
         }
     }
     return true;
+}
+
+bool runs_here(const Halide::Target &target) {
+    if (!host_runs(target)) {
+        return false;
+    }
+    if (!target.has_gpu_feature()) {
+        return true;
+    }
+    // The probe JIT-runs a kernel on the device; its answer holds for the whole process.
+    static std::map<Halide::DeviceAPI, bool> usable;
+    Halide::DeviceAPI api = Halide::get_default_device_api_for_target(target);
+    auto known = usable.find(api);
+    if (known == usable.end()) {
+        known = usable.emplace(api, Halide::host_supports_target_device(target)).first;
+    }
+    return known->second;
 }
 
 }  // namespace convc

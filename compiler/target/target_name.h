@@ -43,4 +43,8 @@ Halide::Target resolve_target(const std::string &name);
 // Whether this machine can execute code compiled for `target` (CPU part only).
 bool host_runs(const Halide::Target &target);
 
+// Whether JIT code for `target` runs here: its CPU part, and its GPU where it has one (a
+// usable device and driver, probed once per process).
+bool runs_here(const Halide::Target &target);
+
 }  // namespace convc

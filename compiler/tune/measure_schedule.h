@@ -32,7 +32,8 @@ struct Measurement {
 };
 
 // Compiles `schedule` for this machine, checks its output against the reference, and
-// times it: a candidate that computes the wrong thing is never accepted, however fast.
+// times it: a candidate that computes the wrong thing is never accepted, however fast. A GPU
+// kernel is timed with its tensors already on the device, the copies left out.
 Measurement measure_schedule(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule,
                              const LayerTrial &trial, double min_seconds = 0.15, bool also_one_thread = false);
 

@@ -86,6 +86,9 @@ TunedEntry tune_layer(const Layer &layer, const Halide::Target &target, const st
             seeds.push_back(*prior);
         }
     }
+    // However short the budget, the stored entry is measured against the default: a re-run
+    // with a few seconds per layer once replaced tuned entries with untimed defaults.
+    const int must_measure = seeds.empty() || seeds.front() == start ? 1 : 2;
     seeds.push_back({"auto:Adams2019", {}});
     CandidateSearch search(schedule_spaces(layer, target), start, seeds);
     TunedEntry entry;
@@ -96,7 +99,7 @@ TunedEntry tune_layer(const Layer &layer, const Halide::Target &target, const st
         return Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                   std::chrono::duration<double>(per_candidate * (kFinalists + 1))) < deadline;
     };
-    while ((entry.candidates == 0 || time_left_for_more()) && search.next(candidate)) {
+    while ((entry.candidates < must_measure || time_left_for_more()) && search.next(candidate)) {
         Measurement m = measure_schedule(layer, target, candidate, trial);
         entry.candidates++;
         if (m.ok) {
@@ -120,9 +123,11 @@ TuneReport tune_module(const ModuleSpec &module, const TargetPlan &plan, double 
     std::vector<std::pair<const Layer *, Halide::Target>> work;
     std::set<std::string> seen;
     for (const KernelVariant &variant : plan.variants) {
-        if (variant.target.has_gpu_feature() || !host_runs(variant.target)) {
+        if (!runs_here(variant.target)) {
             progress << "convc tune: " << variant.target.to_string()
-                     << " does not run on this machine; its layers keep the heuristic default schedules\n";
+                     << (host_runs(variant.target) ? " needs a GPU this machine does not have or cannot use"
+                                                   : " does not run on this machine")
+                     << "; its layers keep the heuristic default schedules\n";
             report.layers_skipped += static_cast<int>(module.layers.size());
             continue;
         }

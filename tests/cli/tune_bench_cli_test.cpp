@@ -82,6 +82,19 @@ TEST_F(TuneBench, TargetsThatDoNotRunHereKeepDefaults) {
     EXPECT_NE(tune.output.find("heuristic default"), std::string::npos) << tune.output;
 }
 
+// CUDA tunes and benchmarks on a usable GPU and says why not elsewhere; oneDNN is no GPU rival.
+TEST_F(TuneBench, CudaTunesWhereAGpuIsUsableAndSaysSoWhereNot) {
+    bool gpu = sh(convc() + " targets").output.find("CUDA device found") != std::string::npos;
+    fs::path db = dir_ / "tuned.yaml";
+    Result tune = sh(convc() + " tune " + seed_spec() + " --target cuda --budget 3s --db '" + db.string() + "'");
+    ASSERT_EQ(tune.status, 0) << tune.output;
+    EXPECT_NE(tune.output.find(gpu ? "3 layer(s) tuned" : "needs a GPU this machine does not have"), std::string::npos)
+        << tune.output;
+    Result bench = sh(convc() + " bench " + seed_spec() + " --target cuda --threads 1");
+    EXPECT_EQ(bench.status, 2) << bench.output;
+    EXPECT_NE(bench.output.find(gpu ? "'--vs'" : "'--target'"), std::string::npos) << bench.output;
+}
+
 TEST_F(TuneBench, BadBudgetAndThreadsAreRefused) {
     Result budget = sh(convc() + " tune " + seed_spec() + " --budget soon");
     EXPECT_EQ(budget.status, 2) << budget.output;

@@ -3,17 +3,20 @@
 // whole space compute the right thing, and Halide's autoschedulers give correct kernels.
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
 #include "pipeline/schedule_selection.h"
 #include "schedules/choose_schedule.h"
 #include "schedules/cpu_conv_space.h"
+#include "schedules/cuda_conv.h"
 #include "schedules/x86_conv_params.h"
 #include "spec/spec_error.h"
 #include "tune/candidate_search.h"
 #include "tune/measure_schedule.h"
 #include "tune/schedule_database.h"
+#include "tune/tune_module.h"
 
 namespace {
 
@@ -99,6 +102,46 @@ TEST(ScheduleSpace, RegisterBudgetRejectsOversizedTiles) {
     c.params["tile_k"] = 8;
     EXPECT_FALSE(convc::fits_any_space(c, spaces));
     EXPECT_TRUE(convc::fits_any_space(convc::default_schedule(layer, kHost), spaces));
+}
+
+// A CUDA block stages whole tiles of output channels and input-channel chunks, so a tile
+// that overhangs its channels reads past the weight or input (seen as bounds errors on an
+// H200 for K=6 with tiles of 4 and C=3 with chunks of 2).
+TEST(ScheduleSpace, CudaTilesDivideTheirChannels) {
+    struct Shape {
+        int64_t c, k, groups, kernel, stride;
+    };
+    for (Shape s : std::vector<Shape>{{4, 6, 2, 3, 1}, {3, 64, 1, 7, 2}, {8, 12, 4, 3, 1}, {7, 5, 1, 3, 1},
+                                      {32, 32, 32, 3, 1}, {768, 192, 1, 1, 1}, {6, 18, 3, 5, 2}}) {
+        convc::Layer layer = small_layer();
+        layer.in_channels = s.c;
+        layer.out_channels = s.k;
+        layer.groups = s.groups;
+        layer.kernel = {s.kernel, s.kernel};
+        layer.stride = {s.stride, s.stride};
+        layer.input_shape.reset();
+        std::string name = "C=" + std::to_string(s.c) + " K=" + std::to_string(s.k) + " g=" + std::to_string(s.groups);
+        convc::ScheduleSpace space = convc::cuda_direct_space(layer);
+        std::vector<convc::ScheduleChoice> choices = {convc::cuda_direct_default(layer)};
+        auto values = [&](const std::string &param) {
+            for (const convc::ParamRange &range : space.params) {
+                if (range.name == param) {
+                    return range.values;
+                }
+            }
+            ADD_FAILURE() << "no parameter " << param;
+            return std::vector<int>{};
+        };
+        for (int tile_k : values("tile_k")) {
+            for (int chunk : values("channel_chunk")) {
+                choices.push_back({"cuda_direct", {{"rows", 2}, {"tile_k", tile_k}, {"channel_chunk", chunk}}});
+            }
+        }
+        for (const convc::ScheduleChoice &c : choices) {
+            EXPECT_EQ(s.k % c.param("tile_k"), 0) << name << ": " << c.to_string();
+            EXPECT_EQ((s.c / s.groups) % c.param("channel_chunk"), 0) << name << ": " << c.to_string();
+        }
+    }
 }
 
 TEST(ScheduleDatabase, RoundTripsAndKeysByShapeNotName) {
@@ -202,6 +245,31 @@ TEST(CandidateSearch, TriesAnEarlierResultOnce) {
     ASSERT_EQ(order.size(), 5u);
     EXPECT_EQ(order[1], earlier);
     EXPECT_EQ(order[2].family, "auto:Adams2019");
+}
+
+// A re-run with next to no budget still times the stored entry against the default, so it
+// can never replace a tuned entry with an untimed default.
+TEST(TuneModule, AShortReRunStillMeasuresTheStoredEntry) {
+    fs::path path = fs::temp_directory_path() / ("convc_db_rerun_" + std::to_string(::getpid()) + ".yaml");
+    convc::ModuleSpec module;
+    module.name = "rerun";
+    module.layers = {small_layer()};
+    convc::TargetPlan plan = convc::resolve_target_plan("host");
+    const Halide::Target &target = plan.baseline();
+    convc::ScheduleChoice start = convc::default_schedule(module.layers[0], target);
+    convc::CandidateSearch others(convc::schedule_spaces(module.layers[0], target), start, {}, 3);
+    convc::ScheduleChoice stored;
+    ASSERT_TRUE(others.next(stored) && others.next(stored));  // the first point after the default
+    ASSERT_FALSE(stored == start);
+    convc::ScheduleDatabase db = convc::ScheduleDatabase::load(path.string());
+    db.store(module.layers[0], target, {stored, 1e9, 1, 2, 50});  // an implausible earlier figure
+    std::ostringstream progress;
+    convc::tune_module(module, plan, 1e-3, db, progress);
+    auto entry = db.find(module.layers[0], target);
+    ASSERT_TRUE(entry.has_value());
+    EXPECT_EQ(entry->candidates, 2) << progress.str();
+    EXPECT_LT(entry->gflops, 1e9);  // measured in this run, not carried over
+    fs::remove(path);
 }
 
 // Every kind of point the tuner may pick must compute the convolution, not just the default.
