@@ -79,6 +79,11 @@ JitLayer::JitLayer(const Layer &layer, const Halide::Target &target, const Sched
     if (pipeline_.weight_pack) {
         pipeline_.weight_pack->compile_jit(target);
     }
+    if (uses_gpu_) {
+        // Intermediate device buffers (the partial sums of a split reduction) come from a
+        // pool instead of a driver allocation per call.
+        Halide::Internal::JITSharedRuntime::reuse_device_allocations(true);
+    }
 }
 
 namespace {

@@ -106,7 +106,8 @@ TEST(ScheduleSpace, RegisterBudgetRejectsOversizedTiles) {
 
 // A CUDA block stages whole tiles of output channels and input-channel chunks, so a tile
 // that overhangs its channels reads past the weight or input (seen as bounds errors on an
-// H200 for K=6 with tiles of 4 and C=3 with chunks of 2).
+// H200 for K=6 with tiles of 4 and C=3 with chunks of 2). A split reduction's parts cut the
+// channels evenly too, 16 or more each.
 TEST(ScheduleSpace, CudaTilesDivideTheirChannels) {
     struct Shape {
         int64_t c, k, groups, kernel, stride;
@@ -134,8 +135,13 @@ TEST(ScheduleSpace, CudaTilesDivideTheirChannels) {
         };
         for (int tile_k : values("tile_k")) {
             for (int chunk : values("channel_chunk")) {
-                choices.push_back({"cuda_direct", {{"rows", 2}, {"tile_k", tile_k}, {"channel_chunk", chunk}}});
+                choices.push_back({"cuda_direct",
+                                   {{"rows", 2}, {"tile_k", tile_k}, {"channel_chunk", chunk}, {"reduction_split", 1}}});
             }
+        }
+        for (int parts : values("reduction_split")) {
+            EXPECT_EQ((s.c / s.groups) % parts, 0) << name << ": " << parts << " parts";
+            EXPECT_TRUE(parts == 1 || s.c / s.groups / parts >= 16) << name << ": " << parts << " parts";
         }
         for (const convc::ScheduleChoice &c : choices) {
             EXPECT_EQ(s.k % c.param("tile_k"), 0) << name << ": " << c.to_string();
