@@ -10,6 +10,21 @@ using namespace Halide;
 
 namespace {
 
+// The register tile runs along a row (`along` is x), or down a column (`along` is y) for a
+// tall kernel: taps down the column then hit the inputs of neighbouring outputs, which the
+// compiler loads once. `across` is the other spatial dimension.
+struct TileAxes {
+    Var along, across;
+    int along_dim, across_dim;  // their dimensions in the output buffer
+};
+
+TileAxes tile_axes(const LoweredBlockedConv &lc, const ScheduleChoice &choice) {
+    if (choice.param("columns")) {
+        return {lc.y, lc.x, 1, 0};
+    }
+    return {lc.x, lc.y, 0, 1};
+}
+
 // Tasks are (channel block, row) pairs: small images have too few rows to share out alone.
 // Neighbouring tasks run at the same time, so they must not write neighbouring memory. In
 // NCHW they take different channel blocks of one row: neighbouring rows of one channel share
@@ -18,33 +33,35 @@ namespace {
 // 2 threads on 2026-11-25: 81 GFLOP/s interleaving blocks, 137 taking rows).
 // With row_tasks 0 a task is a whole channel block and its rows a plain loop inside it, which
 // Halide splits into border and interior rows: the interior reads no boundary condition.
-void tile_output(Stage stage, LoweredBlockedConv &lc, const ScheduleChoice &choice, const Var &xo, const Var &task,
-                 TailStrategy x_tail) {
+// (With column tiles, "rows" are columns.)
+void tile_output(Stage stage, LoweredBlockedConv &lc, const ScheduleChoice &choice, const TileAxes &axes,
+                 const Var &to, const Var &task, TailStrategy tail) {
     const int tile_k = choice.param("lanes") * choice.param("k_vectors");
-    Var ko("ko"), ki("ki"), xi("xi");
-    stage.split(lc.k, ko, ki, tile_k).split(lc.x, xo, xi, choice.param("x_pixels"), x_tail);
+    Var ko("ko"), ki("ki"), ti("ti");
+    stage.split(lc.k, ko, ki, tile_k).split(axes.along, to, ti, choice.param("x_pixels"), tail);
     OutputImageParam out = lc.output.output_buffer();
     Expr iterations = (out.dim(2).extent() + (tile_k - 1)) / tile_k * out.dim(3).extent();
+    const Var &across = axes.across;
     if (!choice.param("row_tasks")) {
         if (lc.channels_last) {
-            stage.reorder(ki, xi, xo, lc.y, ko, lc.n);
+            stage.reorder(ki, ti, to, across, ko, lc.n);
         } else {
-            stage.reorder(xi, ki, xo, lc.y, ko, lc.n);
+            stage.reorder(ti, ki, to, across, ko, lc.n);
         }
         stage.fuse(ko, lc.n, task);
     } else if (lc.channels_last) {
-        stage.reorder(ki, xi, xo, lc.y, lc.n, ko).fuse(lc.y, lc.n, task).fuse(task, ko, task);
-        iterations *= out.dim(1).extent();
+        stage.reorder(ki, ti, to, across, lc.n, ko).fuse(across, lc.n, task).fuse(task, ko, task);
+        iterations *= out.dim(axes.across_dim).extent();
     } else {
-        stage.reorder(xi, ki, xo, ko, lc.y, lc.n).fuse(lc.y, lc.n, task).fuse(ko, task, task);
-        iterations *= out.dim(1).extent();
+        stage.reorder(ti, ki, to, ko, across, lc.n).fuse(across, lc.n, task).fuse(ko, task, task);
+        iterations *= out.dim(axes.across_dim).extent();
     }
     if (lc.channels_last) {
         // Channels are contiguous in the output: store whole channel vectors.
         stage.vectorize(ki, lc.block);
     }
     parallelize_tasks(stage, task, iterations, choice.param("tasks"));
-    stage.unroll(xi);
+    stage.unroll(ti);
 }
 
 }  // namespace
@@ -54,32 +71,39 @@ bool blocked_tile_fits(int x_pixels, int k_vectors, int vector_registers) {
 }
 
 void schedule_cpu_blocked_conv(LoweredBlockedConv &lc, const ScheduleChoice &choice) {
-    const int tile_x = choice.param("x_pixels");
-    Var xo("xo"), task("task");
-    Expr width = lc.output.output_buffer().dim(0).extent();
-    tile_output(lc.output.specialize(width >= tile_x), lc, choice, xo, task, TailStrategy::ShiftInwards);
-    tile_output(lc.output, lc, choice, xo, task, TailStrategy::GuardWithIf);
+    const int tile = choice.param("x_pixels");
+    const TileAxes axes = tile_axes(lc, choice);
+    Var to("xo"), task("task");
+    Expr length = lc.output.output_buffer().dim(axes.along_dim).extent();
+    tile_output(lc.output.specialize(length >= tile), lc, choice, axes, to, task, TailStrategy::ShiftInwards);
+    tile_output(lc.output, lc, choice, axes, to, task, TailStrategy::GuardWithIf);
     if (choice.param("stage_input")) {
         lc.padded.compute_at(lc.output, task);
     }
-
-    lc.conv.compute_at(lc.output, xo).bound_extent(lc.x, tile_x).vectorize(lc.lane).unroll(lc.x).unroll(lc.kb);
+    lc.conv.compute_at(lc.output, to).bound_extent(axes.along, tile).vectorize(lc.lane).unroll(axes.along).unroll(lc.kb);
     Stage update = lc.conv.update();
     // channels_inner: each tap sweeps the input channels, a contiguous run of a channels-last
     // pixel, instead of each channel visiting every tap.
     if (choice.param("channels_inner")) {
-        update.reorder(lc.lane, lc.x, lc.kb, lc.r.z, lc.r.x, lc.r.y, lc.y, lc.n);
+        update.reorder(lc.lane, axes.along, lc.kb, lc.r.z, lc.r.x, lc.r.y, axes.across, lc.n);
     } else {
-        update.reorder(lc.lane, lc.x, lc.kb, lc.r.x, lc.r.y, lc.r.z, lc.y, lc.n);
+        update.reorder(lc.lane, axes.along, lc.kb, lc.r.x, lc.r.y, lc.r.z, axes.across, lc.n);
     }
-    update
-        .vectorize(lc.lane)
-        .unroll(lc.x)
-        .unroll(lc.kb);
+    update.vectorize(lc.lane).unroll(axes.along).unroll(lc.kb);
     if (choice.param("unroll_taps")) {
-        update.unroll(lc.r.x);
+        // A column kernel (7x1) has its taps along y: unroll those.
+        const int64_t *width = Internal::as_const_int(lc.r.x.extent());
+        update.unroll(width && *width == 1 ? lc.r.y : lc.r.x);
     }
 }
+
+namespace {
+
+bool tall_kernel(const Layer &layer) {
+    return layer.kernel.h > layer.kernel.w;
+}
+
+}  // namespace
 
 ScheduleSpace cpu_blocked_space(const std::string &family, int lanes, int registers, const Layer &layer) {
     std::vector<int> k_vectors;
@@ -97,6 +121,7 @@ ScheduleSpace cpu_blocked_space(const std::string &family, int lanes, int regist
              {"unroll_taps", {0, 1}},
              {"row_tasks", {0, 1}},
              {"channels_inner", {0, 1}},
+             {"columns", tall_kernel(layer) ? std::vector<int>{0, 1} : std::vector<int>{0}},
              {"tasks", parallel_task_counts()}},
             registers};
 }
@@ -115,6 +140,7 @@ ScheduleChoice cpu_blocked_choice(const std::string &family, int lanes, int x_pi
              {"unroll_taps", 0},
              {"row_tasks", 1},
              {"channels_inner", 0},
+             {"columns", 0},
              {"tasks", default_parallel_tasks(layer, lanes)}}};
 }
 

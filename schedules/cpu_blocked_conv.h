@@ -13,7 +13,10 @@ namespace convc {
 // channel vectors: per tap it loads k_vectors weight vectors (contiguous, pre-packed) and
 // broadcasts one input value per pixel, so every load feeds several FMAs and no lane is
 // wasted on a narrow image (7x7, 14x14), where row vectors leave most lanes empty.
-// Parameters: lanes (the channel block), x_pixels, k_vectors, stage_input, unroll_taps.
+// With columns 1 the tile runs down a column instead (x_pixels pixels of a column), which a
+// tall kernel (7x1) turns into shared input loads, as a row tile does for a wide one.
+// Parameters: lanes (the channel block), x_pixels, k_vectors, stage_input, unroll_taps,
+// row_tasks, channels_inner, columns, tasks.
 void schedule_cpu_blocked_conv(LoweredBlockedConv &lc, const ScheduleChoice &choice);
 
 ScheduleSpace cpu_blocked_space(const std::string &family, int lanes, int registers, const Layer &layer);

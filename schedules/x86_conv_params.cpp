@@ -85,12 +85,12 @@ struct PixelTile {
 // (ties: the first). 4 x 4 won 5 of the 9 dense layers of the first NHWC tuning run, all 56
 // or 28 wide; on 7 and 14 wide layers 7 x 2 ran 1.1-2.1x faster than 4 x 4, side by side
 // (docs/performance.md); 17 wide takes 6 x 4.
-PixelTile channels_last_tile(const Layer &layer) {
+PixelTile channels_last_tile(const Layer &layer, bool columns) {
     const PixelTile tiles[] = {{4, 4}, {7, 2}, {5, 4}, {6, 4}};
     if (!layer.input_shape) {
         return tiles[0];
     }
-    int64_t width = output_shape(layer, *layer.input_shape)[3];
+    int64_t width = output_shape(layer, *layer.input_shape)[columns ? 2 : 3];
     PixelTile best = tiles[0];
     int64_t best_waste = -1;
     for (const PixelTile &t : tiles) {
@@ -111,7 +111,16 @@ ScheduleChoice x86_blocked_default(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
     bool wide = isa.registers >= 32;
     bool channels_last = layer.channels_last();
-    PixelTile tile = wide && channels_last ? channels_last_tile(layer) : PixelTile{wide ? 7 : 4, 2};
+    // A window only in y (Inception's 7x1), channels last: the tile runs down a column with the
+    // taps unrolled, so neighbouring outputs share their input loads. One thread, side by side:
+    // 6 x 2 columns 209-230 GFLOP/s, 6 x 4 columns 194-199, 6 x 4 rows with the channel loop
+    // inside the taps (the former default) 162-165. In NCHW columns ran slower (122-148 against
+    // 161-169): the input is not channels-last, so a column's loads are strided.
+    bool columns = channels_last && layer.kernel.w == 1 && layer.kernel.h > 1;
+    PixelTile tile = wide && channels_last ? channels_last_tile(layer, columns) : PixelTile{wide ? 7 : 4, 2};
+    if (columns) {
+        tile.k_vectors = 2;
+    }
     ScheduleChoice c = cpu_blocked_choice(family(isa, "blocked"), x86_group_channel_block(layer, target),
                                           tile.x_pixels, tile.k_vectors, layer);
     // NCHW: whole channel blocks per task, rows a plain loop inside (row_tasks 0): 12 of the 14
@@ -122,9 +131,7 @@ ScheduleChoice x86_blocked_default(const Layer &layer, const Target &target) {
         c.params["row_tasks"] = 0;
     }
     c.params["unroll_taps"] = layer.kernel.w <= 7 ? 1 : 0;
-    // A window only in y (Inception's 7x1) left 6 x 4 tiles at 40 GFLOP/s with the channel loop
-    // outside the taps and 135 with it inside (one thread, side by side, docs/performance.md).
-    c.params["channels_inner"] = channels_last && layer.kernel.w == 1 && layer.kernel.h > 1 ? 1 : 0;
+    c.params["columns"] = columns ? 1 : 0;
     return c;
 }
 

@@ -229,6 +229,10 @@ std::vector<FamilyCase> blocked_cases() {
         {"groups_of_8", conv(16, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4), {1, 16, 7, 10}},
         {"nhwc_k3_s2", channels_last(conv(6, 32, {3, 3}, {2, 2}, {1, 1})), {2, 6, 11, 9}},
         {"nhwc_groups_of_8", channels_last(conv(16, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4)), {1, 16, 5, 13}},
+        // Column kernels: their default tiles run down columns in NHWC (odd heights: tails).
+        {"nhwc_k7x1_p3x0", channels_last(conv(12, 32, {7, 1}, {1, 1}, {3, 0})), {1, 12, 17, 9}},
+        {"nhwc_k5x1_s2_reflect", channels_last(conv(5, 48, {5, 1}, {2, 1}, {2, 0}, {1, 1}, 1, true, PaddingMode::Reflect)),
+         {2, 5, 19, 6}},
     };
 }
 
@@ -239,9 +243,10 @@ TEST_P(BlockedSweep, EveryTileMatchesReference) {
     Halide::Target host = Halide::get_host_target();
     convc::ScheduleChoice base = convc::x86_blocked_default(c.layer, host);
     std::vector<convc::ScheduleChoice> choices = {base};
-    for (auto [x_pixels, k_vectors, stage, unroll, tasks] :
-         {std::tuple{3, 1, 0, 0, 4}, std::tuple{12, 2, 1, 1, 1}}) {
+    for (auto [x_pixels, k_vectors, stage, unroll, tasks, columns] :
+         {std::tuple{3, 1, 0, 0, 4, 0}, std::tuple{12, 2, 1, 1, 1, 0}, std::tuple{5, 2, 0, 1, 0, 1}}) {
         convc::ScheduleChoice v = base;
+        v.params["columns"] = columns;
         // Whole channel blocks per task and taps outside the channel loop on one tile, the
         // defaults on the other.
         v.params["row_tasks"] = stage;
