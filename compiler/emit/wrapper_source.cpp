@@ -188,9 +188,18 @@ void record_kernel_error(void *, const char *message) {
     kernel_error = message;
 }
 
-void install_error_handler() {
-    static const bool installed = (halide_set_error_handler(record_kernel_error), true);
-    (void)installed;
+// Once per process: the error handler above, and on a GPU Halide's pool of device
+// allocations, so a call's tensors and a split reduction's partial sums do not cost a driver
+// allocation and free (which waits for the device) every call.
+void prepare_runtime() {
+    static const bool prepared = [] {
+        halide_set_error_handler(record_kernel_error);
+        if (kUsesGpu) {
+            halide_reuse_device_allocations(nullptr, true);
+        }
+        return true;
+    }();
+    (void)prepared;
 }
 
 void check_tensor(const LayerInfo &layer, const char *role, const void *data, const std::vector<int64_t> &shape,
@@ -356,7 +365,7 @@ struct PackedWeightsAccess {
         p.shape_ = {weight.shape[0] / block, weight.shape[1], weight.shape[2], weight.shape[3], block};
         p.data_.resize(count);
         HalideView in(weight.data, weight.shape), out(p.data_.data(), p.shape_);
-        install_error_handler();
+        prepare_runtime();
         check_status(layer, pack(&in.buffer, &out.buffer));
         return p;
     }
@@ -490,7 +499,7 @@ std::string layer_definitions(const std::string &module_name, const Layer &layer
          "          const TensorView &output) {\n";
     s << "    check_call(info, input, weight, bias, output);\n";
     s << "    if (input.shape[0] == 0) {\n        return;  // an empty batch has nothing to compute\n    }\n";
-    s << "    install_error_handler();\n";
+    s << "    prepare_runtime();\n";
     s << "    int variant = variant_index();\n";
     s << "    if (packs[variant]) {\n";
     s << "        PackedWeights packed = PackedWeightsAccess::pack(info, weight, packs[variant], blocks[variant], variant);\n";
@@ -514,7 +523,7 @@ std::string layer_definitions(const std::string &module_name, const Layer &layer
          "info.kernel_h, info.kernel_w}};\n";
     s << "    check_call(info, input, plain, " << (layer.bias ? "&bias" : "nullptr") << ", output);\n";
     s << "    if (input.shape[0] == 0) {\n        return;\n    }\n";
-    s << "    install_error_handler();\n";
+    s << "    prepare_runtime();\n";
     s << "    run(input, weight.data().data(), weight.shape(), " << (layer.bias ? "&bias" : "nullptr")
       << ", output, variant);\n}\n\n";
 

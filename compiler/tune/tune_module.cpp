@@ -73,8 +73,8 @@ ScheduleChoice confirm_leaders(const Layer &layer, const Halide::Target &target,
 // Searches one layer's space until `deadline`, leaving time to re-measure the leaders. The
 // search starts from the default (always measured), then the layer's database entry (so a
 // second run builds on the first, and an entry from before a family gained parameters is
-// still tried), then Adams2019 (beam 1), the one Halide 14 autoscheduler that was
-// competitive here.
+// still tried), then a Halide autoscheduler: Adams2019 (beam 1) on a CPU, the one Halide 14
+// autoscheduler that was competitive here; Li2018 on a GPU, the one that schedules for GPUs.
 TunedEntry tune_layer(const Layer &layer, const Halide::Target &target, const std::optional<TunedEntry> &stored,
                       Clock::time_point deadline, std::ostream &progress, size_t index, size_t total) {
     Clock::time_point started = Clock::now();
@@ -89,7 +89,7 @@ TunedEntry tune_layer(const Layer &layer, const Halide::Target &target, const st
     // However short the budget, the stored entry is measured against the default: a re-run
     // with a few seconds per layer once replaced tuned entries with untimed defaults.
     const int must_measure = seeds.empty() || seeds.front() == start ? 1 : 2;
-    seeds.push_back({"auto:Adams2019", {}});
+    seeds.push_back({target.has_gpu_feature() ? "auto:Li2018" : "auto:Adams2019", {}});
     CandidateSearch search(schedule_spaces(layer, target), start, seeds);
     TunedEntry entry;
     entry.threads = thread_count();
