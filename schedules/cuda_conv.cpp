@@ -1,6 +1,7 @@
 #include "schedules/cuda_conv.h"
 
 #include <algorithm>
+#include <numeric>
 
 namespace convc {
 
@@ -140,10 +141,6 @@ void tile_warps_over_rows(Func store, Func acc, const RVar &rz, LoweredConv &lc,
         .gpu_lanes(lane);
 }
 
-int greatest_common_divisor(int a, int b) {
-    return b == 0 ? a : greatest_common_divisor(b, a % b);
-}
-
 }  // namespace
 
 void schedule_cuda_conv(LoweredConv &lc, const ScheduleChoice &choice) {
@@ -158,7 +155,7 @@ void schedule_cuda_conv(LoweredConv &lc, const ScheduleChoice &choice) {
     // a second adds them up per output element.
     const int channels = static_cast<int>(*Internal::as_const_int(Internal::simplify(lc.r.z.extent())));
     const int per_part = channels / parts;
-    tiles.channel_chunk = greatest_common_divisor(tiles.channel_chunk, per_part);
+    tiles.channel_chunk = std::gcd(tiles.channel_chunk, per_part);
     RVar part_index("part_index"), rz_in_part("rz_in_part");
     Var part("part"), xo("xo"), xi("xi"), kn("kn");
     lc.conv.update().split(lc.r.z, part_index, rz_in_part, per_part);

@@ -17,8 +17,7 @@ bool on_path(const std::string &program) {
 std::string where_it_runs(const TargetPlan &plan) {
     const Halide::Target &base = plan.baseline();
     if (plan.uses_gpu()) {
-        return convc::runs_here(base) ? "yes (CUDA device found)"
-                                                         : "no GPU here: compiles, and calls fail cleanly";
+        return convc::runs_here(base) ? "yes (CUDA device found)" : "no GPU here: compiles, and calls fail cleanly";
     }
     if (base.arch == Halide::Target::ARM) {
         return on_path("qemu-aarch64") ? "under qemu-aarch64 (emulated)" : "no (install qemu-user to emulate)";
