@@ -84,17 +84,17 @@ struct PixelTile {
 // Channels-last tiles that fill 29-31 of 32 registers, by the width they least overshoot
 // (ties: the first). 4 x 4 won 5 of the 9 dense layers of the first NHWC tuning run, all 56
 // or 28 wide; on 7 and 14 wide layers 7 x 2 ran 1.1-2.1x faster than 4 x 4, side by side
-// (docs/performance.md); 17 wide takes 6 x 4.
+// (docs/performance.md); 17 wide takes 6 x 4. A tile down columns is measured on the height.
 PixelTile channels_last_tile(const Layer &layer, bool columns) {
     const PixelTile tiles[] = {{4, 4}, {7, 2}, {5, 4}, {6, 4}};
     if (!layer.input_shape) {
         return tiles[0];
     }
-    int64_t width = output_shape(layer, *layer.input_shape)[columns ? 2 : 3];
+    int64_t length = output_shape(layer, *layer.input_shape)[columns ? 2 : 3];
     PixelTile best = tiles[0];
     int64_t best_waste = -1;
     for (const PixelTile &t : tiles) {
-        int64_t waste = (width + t.x_pixels - 1) / t.x_pixels * t.x_pixels - width;
+        int64_t waste = (length + t.x_pixels - 1) / t.x_pixels * t.x_pixels - length;
         if (best_waste < 0 || waste < best_waste) {
             best = t;
             best_waste = waste;
