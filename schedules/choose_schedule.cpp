@@ -63,6 +63,9 @@ std::vector<Family> families(const Layer &layer, const Halide::Target &target) {
     if (x86_group_channel_block(layer, target) > 0) {
         found.push_back({x86_blocked_space(layer, target), x86_blocked_default(layer, target)});
     }
+    if (x86_interleaved_applies(layer, target)) {
+        found.push_back({x86_interleaved_space(layer, target), x86_interleaved_default(layer, target)});
+    }
     return found;
 }
 
@@ -119,6 +122,9 @@ ScheduleChoice default_schedule(const Layer &layer, const Halide::Target &target
     if (narrow_output(layer) && blocked_layout_applies(layer, x86_channel_block(target))) {
         return x86_blocked_default(layer, target);
     }
+    if (layer.channels_last() && x86_interleaved_applies(layer, target)) {
+        return x86_interleaved_default(layer, target);
+    }
     if (layer.channels_last() && lane_blocked) {
         return x86_lane_blocked_default(layer, target);
     }
@@ -138,6 +144,14 @@ bool is_blocked(const ScheduleChoice &choice) {
 
 bool is_lane_blocked(const ScheduleChoice &choice) {
     return ends_with(choice.family, "_lane_blocked");
+}
+
+bool is_group_interleaved(const ScheduleChoice &choice) {
+    return ends_with(choice.family, "_group_interleaved");
+}
+
+bool packs_weights(const ScheduleChoice &choice) {
+    return is_blocked(choice) || is_group_interleaved(choice);
 }
 
 bool stages_input_plane(const ScheduleChoice &choice) {

@@ -15,8 +15,8 @@ namespace convc {
 // the heuristic default among them. Row vectors: the depthwise family for depthwise layers,
 // the direct family for the others. On x86, channel vectors too: the blocked family where a
 // group's output channels fill whole (or half) vectors, the lane-blocked family where groups
-// are narrower than a vector (depthwise included). The target picks x86 (by ISA), ARM NEON
-// or CUDA.
+// are narrower than a vector (depthwise included), the group-interleaved family where they
+// hold 4 to 12 channels. The target picks x86 (by ISA), ARM NEON or CUDA.
 std::vector<ScheduleSpace> schedule_spaces(const Layer &layer, const Halide::Target &target);
 ScheduleChoice default_schedule(const Layer &layer, const Halide::Target &target);
 
@@ -37,6 +37,9 @@ void apply_schedule(LoweredConv &lc, const ScheduleChoice &choice);
 bool is_autoscheduler(const ScheduleChoice &choice);
 bool is_blocked(const ScheduleChoice &choice);            // on lower_blocked_conv2d's algorithm
 bool is_lane_blocked(const ScheduleChoice &choice);  // ... with the input packed per lane
+bool is_group_interleaved(const ScheduleChoice &choice);  // on lower_interleaved_conv2d's algorithm
+// Whether the family computes on packed weights (the wrapper packs them once).
+bool packs_weights(const ScheduleChoice &choice);
 // A depthwise choice that reads lower_conv2d(..., ConvInput::Plane)'s input plane.
 bool stages_input_plane(const ScheduleChoice &choice);
 

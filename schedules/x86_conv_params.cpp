@@ -7,6 +7,7 @@
 
 #include "schedules/cpu_blocked_conv.h"
 #include "schedules/cpu_conv_space.h"
+#include "schedules/cpu_interleaved_conv.h"
 #include "schedules/cpu_lane_blocked_conv.h"
 
 namespace convc {
@@ -175,6 +176,21 @@ ScheduleSpace x86_lane_blocked_space(const Layer &layer, const Target &target) {
 ScheduleChoice x86_lane_blocked_default(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
     return cpu_lane_blocked_choice(family(isa, "lane_blocked"), isa.lanes, layer);
+}
+
+bool x86_interleaved_applies(const Layer &layer, const Target &target) {
+    X86Isa isa = isa_of(target);
+    return cpu_interleaved_applies(layer, isa.lanes, isa.registers);
+}
+
+ScheduleSpace x86_interleaved_space(const Layer &layer, const Target &target) {
+    X86Isa isa = isa_of(target);
+    return cpu_interleaved_space(family(isa, "group_interleaved"), isa.lanes, isa.registers, layer);
+}
+
+ScheduleChoice x86_interleaved_default(const Layer &layer, const Target &target) {
+    X86Isa isa = isa_of(target);
+    return cpu_interleaved_choice(family(isa, "group_interleaved"), isa.lanes, isa.registers, layer);
 }
 
 }  // namespace convc

@@ -38,7 +38,7 @@ std::vector<std::vector<int>> weight_blocks(const std::vector<std::vector<Select
     for (const auto &variant : schedules) {
         blocks.emplace_back();
         for (const SelectedSchedule &s : variant) {
-            blocks.back().push_back(is_blocked(s.choice) ? s.choice.param("lanes") : 0);
+            blocks.back().push_back(packs_weights(s.choice) ? s.choice.param("lanes") : 0);
         }
     }
     return blocks;

@@ -1,5 +1,6 @@
 #include "lower/conv2d_blocked.h"
 
+#include "lower/conv2d_interleaved.h"
 #include "lower/layer_io.h"
 #include "spec/layer_geometry.h"
 
@@ -71,12 +72,14 @@ LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block) {
     return lc;
 }
 
-LoweredWeightPack lower_weight_pack(const Layer &layer, int block) {
+LoweredWeightPack lower_weight_pack(const Layer &layer, int block, WeightLaneOrder order) {
     LoweredWeightPack p;
     p.weight = ImageParam(Float(32), 4, "weight");
     p.packed = Func("packed_weight");
     Var lane("lane"), kx("kx"), ky("ky"), c("c"), kb("kb");
-    p.packed(lane, kx, ky, c, kb) = p.weight(kx, ky, c, kb * block + lane);
+    Expr k = order == WeightLaneOrder::GroupInterleaved ? interleaved_output_channel(layer, block, lane, kb)
+                                                        : kb * block + lane;
+    p.packed(lane, kx, ky, c, kb) = p.weight(kx, ky, c, k);
     Shape4 w = weight_shape(layer);
     auto i = [](int64_t v) { return static_cast<int>(v); };
     p.weight.dim(0).set_bounds(0, i(w[3])).dim(1).set_bounds(0, i(w[2])).dim(2).set_bounds(0, i(w[1]));

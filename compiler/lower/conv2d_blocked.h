@@ -44,6 +44,10 @@ struct LoweredWeightPack {
     Halide::Func packed;  // (lane, kx, ky, c, kb)
 };
 
-LoweredWeightPack lower_weight_pack(const Layer &layer, int block);
+// Which output channel a packed lane holds: kb * block + lane, or the group-interleaved order
+// of lower_interleaved_conv2d (conv2d_interleaved.h).
+enum class WeightLaneOrder { Contiguous, GroupInterleaved };
+
+LoweredWeightPack lower_weight_pack(const Layer &layer, int block, WeightLaneOrder order = WeightLaneOrder::Contiguous);
 
 }  // namespace convc

@@ -2,9 +2,11 @@
 
 #include "lower/conv2d.h"
 #include "lower/conv2d_blocked.h"
+#include "lower/conv2d_interleaved.h"
 #include "pipeline/autoschedule.h"
 #include "schedules/choose_schedule.h"
 #include "schedules/cpu_blocked_conv.h"
+#include "schedules/cpu_interleaved_conv.h"
 #include "schedules/cpu_lane_blocked_conv.h"
 
 namespace convc {
@@ -32,6 +34,23 @@ LayerPipeline blocked_pipeline(const Layer &layer, const ScheduleChoice &schedul
     return lp;
 }
 
+LayerPipeline interleaved_pipeline(const Layer &layer, const ScheduleChoice &schedule) {
+    LayerPipeline lp;
+    int lanes = schedule.param("lanes");
+    LoweredInterleavedConv lc = lower_interleaved_conv2d(layer, lanes);
+    schedule_cpu_interleaved_conv(lc, schedule);
+    lp.pipeline = Halide::Pipeline(lc.output);
+    lp.arguments = lc.arguments();
+    lp.input = lc.input;
+    lp.weight = lc.packed_weight;
+    lp.bias = lc.bias;
+    lp.weight_block = lanes;
+    LoweredWeightPack pack = lower_weight_pack(layer, lanes, WeightLaneOrder::GroupInterleaved);
+    lp.weight_pack = Halide::Pipeline(pack.packed);
+    lp.pack_input = pack.weight;
+    return lp;
+}
+
 LayerPipeline row_pipeline(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule) {
     LayerPipeline lp;
     LoweredConv lc = lower_conv2d(layer, stages_input_plane(schedule) ? ConvInput::Plane : ConvInput::Padded);
@@ -52,7 +71,9 @@ LayerPipeline row_pipeline(const Layer &layer, const Halide::Target &target, con
 }  // namespace
 
 LayerPipeline build_layer_pipeline(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule) {
-    LayerPipeline lp = is_blocked(schedule) ? blocked_pipeline(layer, schedule) : row_pipeline(layer, target, schedule);
+    LayerPipeline lp = is_group_interleaved(schedule) ? interleaved_pipeline(layer, schedule)
+                       : is_blocked(schedule)         ? blocked_pipeline(layer, schedule)
+                                                      : row_pipeline(layer, target, schedule);
     lp.schedule = schedule;
     return lp;
 }

@@ -392,3 +392,45 @@ INSTANTIATE_TEST_SUITE_P(Conv2d, LaneBlockedSweep, ::testing::ValuesIn(lane_bloc
                          [](const ::testing::TestParamInfo<FamilyCase> &info) { return info.param.name; });
 
 }  // namespace
+
+namespace {
+
+// The group-interleaved family (groups of 4 to 12 output channels, lanes across 4 groups):
+// swept over padding modes, strides, dilations, bias, batches, input groups narrower than the
+// output ones and rows narrower than a tile, in both layouts.
+std::vector<FamilyCase> interleaved_cases() {
+    return {
+        {"groups_of_4", conv(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4), {1, 16, 9, 11}},
+        {"nhwc_groups_of_8", channels_last(conv(32, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4)), {2, 32, 7, 10}},
+        {"nhwc_groups_of_4_s2_reflect",
+         channels_last(conv(32, 32, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 8, true, PaddingMode::Reflect)), {1, 32, 11, 13}},
+        {"nhwc_groups_of_8_d2_circular",
+         channels_last(conv(64, 64, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 8, false, PaddingMode::Circular)), {1, 64, 9, 6}},
+        {"nhwc_in2_out4_replicate",
+         channels_last(conv(8, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4, true, PaddingMode::Replicate)), {1, 8, 5, 17}},
+        {"nhwc_groups_of_12", channels_last(conv(48, 48, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4)), {1, 48, 6, 5}},
+        {"nhwc_width_1", channels_last(conv(16, 16, {3, 1}, {1, 1}, {1, 0}, {1, 1}, 4)), {1, 16, 5, 1}},
+    };
+}
+
+class InterleavedSweep : public ::testing::TestWithParam<FamilyCase> {};
+
+TEST_P(InterleavedSweep, EveryTileMatchesReference) {
+    const FamilyCase &c = GetParam();
+    Halide::Target host = Halide::get_host_target();
+    ASSERT_TRUE(convc::x86_interleaved_applies(c.layer, host)) << "the family does not apply on this host";
+    convc::ScheduleChoice base = convc::x86_interleaved_default(c.layer, host);
+    std::vector<convc::ScheduleChoice> choices = {base};
+    for (auto [x_pixels, tasks] : {std::pair{2, 4}, std::pair{6, 1}, std::pair{8, 0}}) {
+        convc::ScheduleChoice v = base;
+        v.params["x_pixels"] = x_pixels;
+        v.params["tasks"] = tasks;
+        choices.push_back(v);
+    }
+    expect_every_choice_matches(c.layer, c.input, choices);
+}
+
+INSTANTIATE_TEST_SUITE_P(Conv2d, InterleavedSweep, ::testing::ValuesIn(interleaved_cases()),
+                         [](const ::testing::TestParamInfo<FamilyCase> &info) { return info.param.name; });
+
+}  // namespace
