@@ -13,6 +13,14 @@ namespace convc {
 
 namespace {
 
+// The kernel reads weights packed in blocks of `block` lanes: the packing pipeline goes with it.
+void attach_weight_pack(LayerPipeline &lp, const Layer &layer, int block, WeightLaneOrder order) {
+    lp.weight_block = block;
+    LoweredWeightPack pack = lower_weight_pack(layer, block, order);
+    lp.weight_pack = Halide::Pipeline(pack.packed);
+    lp.pack_input = pack.weight;
+}
+
 LayerPipeline blocked_pipeline(const Layer &layer, const ScheduleChoice &schedule) {
     LayerPipeline lp;
     int block = schedule.param("lanes");
@@ -27,10 +35,7 @@ LayerPipeline blocked_pipeline(const Layer &layer, const ScheduleChoice &schedul
     lp.input = lc.input;
     lp.weight = lc.packed_weight;
     lp.bias = lc.bias;
-    lp.weight_block = block;
-    LoweredWeightPack pack = lower_weight_pack(layer, block);
-    lp.weight_pack = Halide::Pipeline(pack.packed);
-    lp.pack_input = pack.weight;
+    attach_weight_pack(lp, layer, block, WeightLaneOrder::Contiguous);
     return lp;
 }
 
@@ -44,10 +49,7 @@ LayerPipeline interleaved_pipeline(const Layer &layer, const ScheduleChoice &sch
     lp.input = lc.input;
     lp.weight = lc.packed_weight;
     lp.bias = lc.bias;
-    lp.weight_block = lanes;
-    LoweredWeightPack pack = lower_weight_pack(layer, lanes, WeightLaneOrder::GroupInterleaved);
-    lp.weight_pack = Halide::Pipeline(pack.packed);
-    lp.pack_input = pack.weight;
+    attach_weight_pack(lp, layer, lanes, WeightLaneOrder::GroupInterleaved);
     return lp;
 }
 
