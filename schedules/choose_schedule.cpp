@@ -122,7 +122,7 @@ ScheduleChoice default_schedule(const Layer &layer, const Halide::Target &target
     if (narrow_output(layer) && blocked_layout_applies(layer, x86_channel_block(target))) {
         return x86_blocked_default(layer, target);
     }
-    if (layer.channels_last() && x86_interleaved_applies(layer, target)) {
+    if (x86_interleaved_preferred(layer, target)) {
         return x86_interleaved_default(layer, target);
     }
     if (layer.channels_last() && lane_blocked) {

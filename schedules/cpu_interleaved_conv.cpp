@@ -1,6 +1,7 @@
 #include "schedules/cpu_interleaved_conv.h"
 
 #include "schedules/cpu_parallel_tasks.h"
+#include "spec/layer_geometry.h"
 
 namespace convc {
 
@@ -62,24 +63,34 @@ void schedule_cpu_interleaved_conv(LoweredInterleavedConv &lc, const ScheduleCho
         .vectorize(lc.o)
         .unroll(lc.v)
         .unroll(lc.x);
+    // The x taps unrolled inside a channel loop: neighbouring pixels share each loaded
+    // broadcast. With the channels unrolled too the compiler kept every broadcast of a window
+    // row live and spilled; stand-alone, 8 channels a group, one thread: 186-191 GFLOP/s this
+    // way in 7-pixel tiles against 136-167 with channels unrolled (4 or 7 pixels).
     lc.conv.update()
-        .reorder(lc.j, lc.o, lc.v, lc.x, lc.r.z, lc.r.x, lc.r.y)
+        .reorder(lc.j, lc.o, lc.v, lc.x, lc.r.x, lc.r.z, lc.r.y)
         .vectorize(lc.j)
         .vectorize(lc.o)
         .unroll(lc.v)
         .unroll(lc.x)
-        .unroll(lc.r.x)
-        .unroll(lc.r.z);
+        .unroll(lc.r.x);
 }
 
 bool cpu_interleaved_applies(const Layer &layer, int lanes, int registers) {
     return interleaved_layout_applies(layer, lanes) && tile_fits(2, group_vectors(layer, lanes), registers);
 }
 
+// NCHW, side by side, one / two threads: ResNeXt's 8 channels a group at 28x28 ran at 114-115 /
+// 205-211 GFLOP/s against 66-68 / 129-133 for the direct default; 4 a group at 56x56 at 78 / 148
+// against 116-118 / 177-183.
+bool cpu_interleaved_preferred(const Layer &layer) {
+    return layer.channels_last() || layer.out_channels / layer.groups >= 8;
+}
+
 ScheduleSpace cpu_interleaved_space(const std::string &family, int lanes, int registers, const Layer &layer) {
     const int vectors = group_vectors(layer, lanes);
     std::vector<int> x_pixels;
-    for (int x : {2, 4, 6, 7, 8}) {
+    for (int x : {2, 4, 6, 7, 8, 14}) {
         if (tile_fits(x, vectors, registers)) {
             x_pixels.push_back(x);
         }
@@ -87,17 +98,25 @@ ScheduleSpace cpu_interleaved_space(const std::string &family, int lanes, int re
     return {family, {{"lanes", {lanes}}, {"x_pixels", x_pixels}, {"tasks", parallel_task_counts()}}, registers};
 }
 
-// Measured stand-alone on ResNeXt-50's layers, channels-last, one thread: 8 channels per group
-// (2 vectors a chunk) ran at 143-161 GFLOP/s in 4-pixel tiles and 126-147 in 7 or 8; 4 per
-// group (1 vector) 98 in 4-pixel tiles and 107-147 in 7. Fewer registers: the widest tile up
-// to those that fits.
+// Of the tiles that fit, the one that least overshoots the output row (ties: the first), from
+// 7, 4, 6, 8 pixels when a chunk takes 2 or more vectors and 14, 7, 8 when it takes one.
+// Stand-alone on ResNeXt-50's channels-last layers, one thread: 8 channels a group at 28 wide,
+// 7 pixels 190-191 GFLOP/s, 6 172-175, 8 164-165, 14 161; 4 a group at 56 wide, 14 pixels
+// 159-161, 8 150-151, 7 132.
 ScheduleChoice cpu_interleaved_choice(const std::string &family, int lanes, int registers, const Layer &layer) {
     const int vectors = group_vectors(layer, lanes);
-    int x_pixels = vectors > 1 ? 4 : 7;
-    while (x_pixels > 2 && !tile_fits(x_pixels, vectors, registers)) {
-        x_pixels--;
+    const std::vector<int> preferred = vectors > 1 ? std::vector<int>{7, 4, 6, 8} : std::vector<int>{14, 7, 8};
+    const int64_t width = layer.input_shape ? output_shape(layer, *layer.input_shape)[3] : 0;
+    int best = 2;
+    int64_t best_waste = -1;
+    for (int x : preferred) {
+        int64_t waste = width > 0 ? (width + x - 1) / x * x - width : 0;
+        if (tile_fits(x, vectors, registers) && (best_waste < 0 || waste < best_waste)) {
+            best = x;
+            best_waste = waste;
+        }
     }
-    return {family, {{"lanes", lanes}, {"x_pixels", x_pixels}, {"tasks", default_parallel_tasks(layer, lanes)}}};
+    return {family, {{"lanes", lanes}, {"x_pixels", best}, {"tasks", default_parallel_tasks(layer, lanes)}}};
 }
 
 }  // namespace convc

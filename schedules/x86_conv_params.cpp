@@ -183,6 +183,10 @@ bool x86_interleaved_applies(const Layer &layer, const Target &target) {
     return cpu_interleaved_applies(layer, isa.lanes, isa.registers);
 }
 
+bool x86_interleaved_preferred(const Layer &layer, const Target &target) {
+    return x86_interleaved_applies(layer, target) && cpu_interleaved_preferred(layer);
+}
+
 ScheduleSpace x86_interleaved_space(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
     return cpu_interleaved_space(family(isa, "group_interleaved"), isa.lanes, isa.registers, layer);

@@ -29,6 +29,7 @@ ScheduleChoice x86_lane_blocked_default(const Layer &layer, const Halide::Target
 
 // Groups narrower than a vector, lanes interleaved across 4 groups (lower_interleaved_conv2d).
 bool x86_interleaved_applies(const Layer &layer, const Halide::Target &target);
+bool x86_interleaved_preferred(const Layer &layer, const Halide::Target &target);
 ScheduleSpace x86_interleaved_space(const Layer &layer, const Halide::Target &target);
 ScheduleChoice x86_interleaved_default(const Layer &layer, const Halide::Target &target);
 
