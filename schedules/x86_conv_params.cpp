@@ -82,12 +82,9 @@ struct PixelTile {
     int k_vectors;
 };
 
-// Channels-last tiles that fill 29-31 of 32 registers, by the width they least overshoot
-// (ties: the first). 4 x 4 won 5 of the 9 dense layers of the first NHWC tuning run, all 56
-// or 28 wide; on 7 and 14 wide layers 7 x 2 ran 1.1-2.1x faster than 4 x 4, side by side
-// (docs/performance.md); 17 wide takes 6 x 4. A tile down columns is measured on the height.
-PixelTile channels_last_tile(const Layer &layer, bool columns) {
-    const PixelTile tiles[] = {{4, 4}, {7, 2}, {5, 4}, {6, 4}};
+// Of `tiles`, the one whose pixels least overshoot the output row (the column's height for a
+// tile down columns); ties: the first.
+PixelTile least_overshoot_tile(const Layer &layer, const std::vector<PixelTile> &tiles, bool columns) {
     if (!layer.input_shape) {
         return tiles[0];
     }
@@ -104,6 +101,14 @@ PixelTile channels_last_tile(const Layer &layer, bool columns) {
     return best;
 }
 
+// Channels-last tiles that fill 29-31 of 32 registers. 4 x 4 won 5 of the 9 dense layers of the
+// first NHWC tuning run, all 56 or 28 wide; on 7 and 14 wide layers 7 x 2 ran 1.1-2.1x faster
+// than 4 x 4, side by side (docs/performance.md); 17 wide takes 6 x 4.
+const std::vector<PixelTile> kChannelsLastTiles = {{4, 4}, {7, 2}, {5, 4}, {6, 4}};
+// NCHW: 7 x 2, the tuner's most frequent winner, or 6 x 2 where it overshoots less (Inception's
+// 17-wide rows, side by side: 1x7 208-215 GFLOP/s at one thread against 161-162 for 7 x 2).
+const std::vector<PixelTile> kPlanarTiles = {{7, 2}, {6, 2}};
+
 }  // namespace
 
 // 32 registers, NCHW: 7 pixels by 2 channel vectors (14 accumulators, 2 weights, 1
@@ -118,16 +123,20 @@ ScheduleChoice x86_blocked_default(const Layer &layer, const Target &target) {
     // inside the taps (the former default) 162-165. In NCHW columns ran slower (122-148 against
     // 161-169): the input is not channels-last, so a column's loads are strided.
     bool columns = channels_last && layer.kernel.w == 1 && layer.kernel.h > 1;
-    PixelTile tile = wide && channels_last ? channels_last_tile(layer, columns) : PixelTile{wide ? 7 : 4, 2};
+    PixelTile tile = !wide           ? PixelTile{4, 2}
+                     : channels_last ? least_overshoot_tile(layer, kChannelsLastTiles, columns)
+                                     : least_overshoot_tile(layer, kPlanarTiles, false);
     if (columns) {
         tile.k_vectors = 2;
     }
     ScheduleChoice c = cpu_blocked_choice(family(isa, "blocked"), x86_group_channel_block(layer, target),
                                           tile.x_pixels, tile.k_vectors, layer);
     // NCHW: whole channel blocks per task, rows a plain loop inside (row_tasks 0): 12 of the 14
-    // NCHW blocked entries of this session's tuning runs took it. A 1x1 kernel reads each staged
-    // element once per channel block, as it would read the input: no staging.
-    c.params["stage_input"] = channels_last || (layer.kernel.h == 1 && layer.kernel.w == 1) ? 0 : 1;
+    // NCHW blocked entries of an earlier session's tuning runs took it. The input is staged only
+    // for windows in both x and y: a 1x1 kernel reads each staged element once per channel
+    // block, as it would read the input; on Inception's 1x7 layer staging cost 12-14% (side by
+    // side, 6 x 2 tiles: 183-190 against 208-215 GFLOP/s at one thread), on its 7x1 nothing.
+    c.params["stage_input"] = channels_last || layer.kernel.h == 1 || layer.kernel.w == 1 ? 0 : 1;
     if (!channels_last) {
         c.params["row_tasks"] = 0;
     }
