@@ -49,6 +49,8 @@ void schedule_cpu_interleaved_conv(LoweredInterleavedConv &lc, const ScheduleCho
         .vectorize(lc.j)
         .vectorize(lc.rz);
 
+    // Each (o, v, j) writes a channel of its own, which Halide cannot prove of the computed
+    // index: without allow_race_conditions it would refuse to vectorize the update.
     lc.unpacked.compute_at(lc.output, xo).bound_extent(lc.channel, lc.chunk);
     const RDom &u = lc.r_unpack;
     lc.unpacked.update().allow_race_conditions().vectorize(u.x).vectorize(u.y).vectorize(u.z);

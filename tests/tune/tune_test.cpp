@@ -104,6 +104,43 @@ TEST(ScheduleSpace, RegisterBudgetRejectsOversizedTiles) {
     EXPECT_TRUE(convc::fits_any_space(convc::default_schedule(layer, kHost), spaces));
 }
 
+// Groups of 4 to 12 output channels take the group-interleaved family by default where it was
+// measured to win (channels-last; NCHW from 8 a group), with a tile that fits the register file
+// and least overshoots the row.
+TEST(ScheduleSpace, NarrowGroupsDefaultToTheInterleavedFamily) {
+    const Halide::Target avx512("x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41");
+    const Halide::Target avx2("x86-64-linux-avx-avx2-f16c-fma-sse41");
+    auto grouped = [](int64_t channels, int64_t width, convc::MemoryLayout layout) {
+        convc::Layer l = small_layer(32);
+        l.in_channels = l.out_channels = channels;
+        l.layout = layout;
+        l.input_shape = convc::Shape4{1, channels, width, width};
+        return l;
+    };
+    struct Case {
+        convc::Layer layer;
+        Halide::Target target;
+        std::string family;
+        int x_pixels;  // 0: not checked
+    };
+    const std::vector<Case> cases = {
+        {grouped(128, 56, convc::MemoryLayout::Nhwc), avx512, "x86_avx512_group_interleaved", 14},
+        {grouped(256, 28, convc::MemoryLayout::Nhwc), avx512, "x86_avx512_group_interleaved", 7},
+        {grouped(256, 28, convc::MemoryLayout::Nchw), avx512, "x86_avx512_group_interleaved", 7},
+        {grouped(128, 56, convc::MemoryLayout::Nchw), avx512, "x86_avx512_direct", 0},
+        {grouped(128, 56, convc::MemoryLayout::Nhwc), avx2, "x86_avx2_group_interleaved", 4},  // 7 x 2 does not fit
+        {grouped(32, 28, convc::MemoryLayout::Nhwc), avx512, "x86_avx512_lane_blocked", 0},  // depthwise
+    };
+    for (const Case &c : cases) {
+        convc::ScheduleChoice choice = convc::default_schedule(c.layer, c.target);
+        EXPECT_EQ(choice.family, c.family) << c.layer.out_channels << " channels";
+        if (c.x_pixels) {
+            EXPECT_EQ(choice.param("x_pixels"), c.x_pixels) << choice.to_string();
+        }
+        EXPECT_TRUE(convc::fits_any_space(choice, convc::schedule_spaces(c.layer, c.target))) << choice.to_string();
+    }
+}
+
 // A CUDA block stages whole tiles of output channels and input-channel chunks, so a tile
 // that overhangs its channels reads past the weight or input (seen as bounds errors on an
 // H200 for K=6 with tiles of 4 and C=3 with chunks of 2). A split reduction's parts cut the
