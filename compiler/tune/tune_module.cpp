@@ -1,5 +1,6 @@
 #include "tune/tune_module.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -44,8 +45,11 @@ constexpr size_t kFinalists = 3;
 constexpr double kNoiseBand = 0.9;  // single timings here are often off by more than 10%
 constexpr double kFinalSeconds = 0.3;
 
+// The default joins the final whatever its search timing: an entry is stored only if it beats
+// the default on the longer timings too (bench runs had shown tuned entries slower than their
+// default, at one thread, two or both).
 ScheduleChoice confirm_leaders(const Layer &layer, const Halide::Target &target, const CandidateSearch &search,
-                               const LayerTrial &trial, TunedEntry &entry) {
+                               const LayerTrial &trial, const ScheduleChoice &fallback, TunedEntry &entry) {
     ScheduleChoice winner = search.best();
     double winner_score = -1.0;
     std::vector<ScheduleChoice> finalists;
@@ -53,6 +57,9 @@ ScheduleChoice confirm_leaders(const Layer &layer, const Halide::Target &target,
         if (gflops >= kNoiseBand * search.best_score()) {
             finalists.push_back(choice);
         }
+    }
+    if (std::find(finalists.begin(), finalists.end(), fallback) == finalists.end()) {
+        finalists.push_back(fallback);
     }
     entry.gflops = search.best_score();
     if (finalists.size() < 2) {
@@ -111,7 +118,7 @@ TunedEntry tune_layer(const Layer &layer, const Halide::Target &target, const st
         show_progress(progress, index, total, layer, entry.candidates, search.best_score(),
                       std::chrono::duration<double>(deadline - Clock::now()).count());
     }
-    entry.schedule = confirm_leaders(layer, target, search, trial, entry);
+    entry.schedule = confirm_leaders(layer, target, search, trial, start, entry);
     return entry;
 }
 
