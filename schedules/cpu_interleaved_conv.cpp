@@ -20,9 +20,12 @@ bool tile_fits(int x_pixels, int vectors, int registers) {
 
 }  // namespace
 
-void schedule_cpu_interleaved_conv(LoweredInterleavedConv &lc, const ScheduleChoice &choice) {
+namespace {
+
+// A task is one chunk of one image: its rows, then register tiles of tile_x pixels along them.
+void tile_output(LoweredInterleavedConv &lc, const ScheduleChoice &choice, const Var &task, const Var &xo) {
     const int tile_x = choice.param("x_pixels");
-    Var ko("ko"), ki("ki"), xo("xo"), xi("xi"), task("task");
+    Var ko("ko"), ki("ki"), xi("xi");
     OutputImageParam out = lc.output.output_buffer();
     Expr iterations = (out.dim(2).extent() / lc.chunk) * out.dim(3).extent();
     auto tile = [&](Stage stage, TailStrategy x_tail) {
@@ -38,23 +41,33 @@ void schedule_cpu_interleaved_conv(LoweredInterleavedConv &lc, const ScheduleCho
     Expr width = out.dim(0).extent();
     tile(lc.output.specialize(width >= tile_x), TailStrategy::ShiftInwards);
     tile(lc.output, TailStrategy::GuardWithIf);
+}
 
-    // Stored for the whole task and computed a row at a time: the rows slide, each packed once.
-    // Vectorized over both the groups and the channels, a pixel's packing is one dense load and
-    // a shuffle.
+// Stored for the whole task and computed a row at a time: the rows slide, each packed once.
+// Vectorized over both the groups and the channels, a pixel's packing is one dense load and a
+// shuffle.
+void pack_input_rows(LoweredInterleavedConv &lc, const Var &task) {
     lc.packed_input.store_at(lc.output, task)
         .compute_at(lc.output, lc.y)
         .bound_extent(lc.j, kInterleavedGroups)
         .bound_extent(lc.rz, lc.group_in)
         .vectorize(lc.j)
         .vectorize(lc.rz);
+}
 
-    // Each (o, v, j) writes a channel of its own, which Halide cannot prove of the computed
-    // index: without allow_race_conditions it would refuse to vectorize the update.
+// Each (o, v, j) writes a channel of its own, which Halide cannot prove of the computed index:
+// without allow_race_conditions it would refuse to vectorize the update.
+void unpack_tile(LoweredInterleavedConv &lc, const Var &xo) {
     lc.unpacked.compute_at(lc.output, xo).bound_extent(lc.channel, lc.chunk);
     const RDom &u = lc.r_unpack;
     lc.unpacked.update().allow_race_conditions().vectorize(u.x).vectorize(u.y).vectorize(u.z);
+}
 
+// The x taps unrolled inside a channel loop: neighbouring pixels share each loaded broadcast.
+// With the channels unrolled too the compiler kept every broadcast of a window row live and
+// spilled; stand-alone, 8 channels a group, one thread: 186-191 GFLOP/s this way in 7-pixel
+// tiles against 136-167 with channels unrolled (4 or 7 pixels).
+void accumulate_in_registers(LoweredInterleavedConv &lc, int tile_x, const Var &xo) {
     const int per_vector = lc.lanes / kInterleavedGroups;
     lc.conv.compute_at(lc.output, xo)
         .bound_extent(lc.j, kInterleavedGroups)
@@ -65,10 +78,6 @@ void schedule_cpu_interleaved_conv(LoweredInterleavedConv &lc, const ScheduleCho
         .vectorize(lc.o)
         .unroll(lc.v)
         .unroll(lc.x);
-    // The x taps unrolled inside a channel loop: neighbouring pixels share each loaded
-    // broadcast. With the channels unrolled too the compiler kept every broadcast of a window
-    // row live and spilled; stand-alone, 8 channels a group, one thread: 186-191 GFLOP/s this
-    // way in 7-pixel tiles against 136-167 with channels unrolled (4 or 7 pixels).
     lc.conv.update()
         .reorder(lc.j, lc.o, lc.v, lc.x, lc.r.x, lc.r.z, lc.r.y)
         .vectorize(lc.j)
@@ -76,6 +85,16 @@ void schedule_cpu_interleaved_conv(LoweredInterleavedConv &lc, const ScheduleCho
         .unroll(lc.v)
         .unroll(lc.x)
         .unroll(lc.r.x);
+}
+
+}  // namespace
+
+void schedule_cpu_interleaved_conv(LoweredInterleavedConv &lc, const ScheduleChoice &choice) {
+    Var task("task"), xo("xo");
+    tile_output(lc, choice, task, xo);
+    pack_input_rows(lc, task);
+    unpack_tile(lc, xo);
+    accumulate_in_registers(lc, choice.param("x_pixels"), xo);
 }
 
 bool cpu_interleaved_applies(const Layer &layer, int lanes, int registers) {
