@@ -8,16 +8,12 @@ namespace convc {
 
 using namespace Halide;
 
-namespace {
-
-void constrain_packed_weight(const Layer &layer, LoweredBlockedConv &lc) {
+void constrain_packed_weight(const Layer &layer, int block, ImageParam &packed_weight) {
     Shape4 w = weight_shape(layer);
     auto i = [](int64_t v) { return static_cast<int>(v); };
-    lc.packed_weight.dim(0).set_bounds(0, lc.block).dim(1).set_bounds(0, i(w[3])).dim(2).set_bounds(0, i(w[2]));
-    lc.packed_weight.dim(3).set_bounds(0, i(w[1])).dim(4).set_bounds(0, i(w[0] / lc.block));
+    packed_weight.dim(0).set_bounds(0, block).dim(1).set_bounds(0, i(w[3])).dim(2).set_bounds(0, i(w[2]));
+    packed_weight.dim(3).set_bounds(0, i(w[1])).dim(4).set_bounds(0, i(w[0] / block));
 }
-
-}  // namespace
 
 std::vector<Argument> LoweredBlockedConv::arguments() const {
     std::vector<Argument> args = {input, packed_weight};
@@ -67,7 +63,7 @@ LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block) {
                                        lc.padded(input_x(layer, x, r.x), input_y(layer, y, r.y), in_channel, n);
     lc.output(x, y, lc.k, n) = lc.conv(lc.k % block, x, y, lc.k / block, n);
 
-    constrain_packed_weight(layer, lc);
+    constrain_packed_weight(layer, block, lc.packed_weight);
     constrain_layer_io(layer, lc.input, lc.bias, lc.output.output_buffer());
     return lc;
 }

@@ -38,6 +38,9 @@ bool lane_blocked_layout_applies(const Layer &layer, int block);
 
 LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block);
 
+// The packed weights' shape, (block, kw, kh, C/groups, K/block), as constraints on the parameter.
+void constrain_packed_weight(const Layer &layer, int block, Halide::ImageParam &packed_weight);
+
 // The pipeline that packs PyTorch-layout weights [K, C/groups, kh, kw] into the blocked layout.
 struct LoweredWeightPack {
     Halide::ImageParam weight;

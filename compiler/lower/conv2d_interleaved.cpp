@@ -1,5 +1,6 @@
 #include "lower/conv2d_interleaved.h"
 
+#include "lower/conv2d_blocked.h"
 #include "lower/layer_io.h"
 #include "spec/layer_geometry.h"
 
@@ -11,13 +12,6 @@ namespace {
 
 int group_outputs(const Layer &layer) {
     return static_cast<int>(layer.out_channels / layer.groups);
-}
-
-void constrain_packed_weight(const Layer &layer, LoweredInterleavedConv &lc) {
-    Shape4 w = weight_shape(layer);
-    auto i = [](int64_t v) { return static_cast<int>(v); };
-    lc.packed_weight.dim(0).set_bounds(0, lc.lanes).dim(1).set_bounds(0, i(w[3])).dim(2).set_bounds(0, i(w[2]));
-    lc.packed_weight.dim(3).set_bounds(0, i(w[1])).dim(4).set_bounds(0, i(w[0] / lc.lanes));
 }
 
 }  // namespace
@@ -85,7 +79,7 @@ LoweredInterleavedConv lower_interleaved_conv2d(const Layer &layer, int lanes) {
     Expr value = lc.unpacked(lc.k % lc.chunk, x, y, lc.k / lc.chunk, n);
     lc.output(x, y, lc.k, n) = layer.bias ? value + lc.bias(lc.k) : value;
 
-    constrain_packed_weight(layer, lc);
+    constrain_packed_weight(layer, lanes, lc.packed_weight);
     constrain_layer_io(layer, lc.input, lc.bias, lc.output.output_buffer());
     return lc;
 }

@@ -13,16 +13,24 @@ namespace convc {
 
 namespace {
 
-// The kernel reads weights packed in blocks of `block` lanes: the packing pipeline goes with it.
-void attach_weight_pack(LayerPipeline &lp, const Layer &layer, int block, WeightLaneOrder order) {
+// A scheduled channel-vector algorithm (LoweredBlockedConv, LoweredInterleavedConv): its kernel
+// reads weights packed in blocks of `block` lanes, so the packing pipeline goes with it.
+template <typename Lowered>
+LayerPipeline packed_weight_pipeline(const Lowered &lc, const Layer &layer, int block, WeightLaneOrder order) {
+    LayerPipeline lp;
+    lp.pipeline = Halide::Pipeline(lc.output);
+    lp.arguments = lc.arguments();
+    lp.input = lc.input;
+    lp.weight = lc.packed_weight;
+    lp.bias = lc.bias;
     lp.weight_block = block;
     LoweredWeightPack pack = lower_weight_pack(layer, block, order);
     lp.weight_pack = Halide::Pipeline(pack.packed);
     lp.pack_input = pack.weight;
+    return lp;
 }
 
 LayerPipeline blocked_pipeline(const Layer &layer, const ScheduleChoice &schedule) {
-    LayerPipeline lp;
     int block = schedule.param("lanes");
     LoweredBlockedConv lc = lower_blocked_conv2d(layer, block);
     if (is_lane_blocked(schedule)) {
@@ -30,27 +38,14 @@ LayerPipeline blocked_pipeline(const Layer &layer, const ScheduleChoice &schedul
     } else {
         schedule_cpu_blocked_conv(lc, schedule);
     }
-    lp.pipeline = Halide::Pipeline(lc.output);
-    lp.arguments = lc.arguments();
-    lp.input = lc.input;
-    lp.weight = lc.packed_weight;
-    lp.bias = lc.bias;
-    attach_weight_pack(lp, layer, block, WeightLaneOrder::Contiguous);
-    return lp;
+    return packed_weight_pipeline(lc, layer, block, WeightLaneOrder::Contiguous);
 }
 
 LayerPipeline interleaved_pipeline(const Layer &layer, const ScheduleChoice &schedule) {
-    LayerPipeline lp;
     int lanes = schedule.param("lanes");
     LoweredInterleavedConv lc = lower_interleaved_conv2d(layer, lanes);
     schedule_cpu_interleaved_conv(lc, schedule);
-    lp.pipeline = Halide::Pipeline(lc.output);
-    lp.arguments = lc.arguments();
-    lp.input = lc.input;
-    lp.weight = lc.packed_weight;
-    lp.bias = lc.bias;
-    attach_weight_pack(lp, layer, lanes, WeightLaneOrder::GroupInterleaved);
-    return lp;
+    return packed_weight_pipeline(lc, layer, lanes, WeightLaneOrder::GroupInterleaved);
 }
 
 LayerPipeline row_pipeline(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule) {
