@@ -168,6 +168,13 @@ ScheduleChoice cpu_lane_blocked_choice(const std::string &family, int lanes, con
         c.params["pack_input"] = 0;
         c.params["x_pixels"] = width > 0 && width % 7 != 0 ? 8 : 7;
         c.params["k_vectors"] = layer.out_channels == 2 * lanes ? 2 : 1;
+        // A task is one channel block over a strip of rows: a single block (32 channels in one
+        // tile) in a single strip left a second thread idle. MobileNetV2's 112x112 layer, side by
+        // side at 2 threads: 2 strips 169-180 GFLOP/s, 1 strip 122-124, 4 strips 90-95 (their
+        // guarded boundaries cost more than the third and fourth task gain).
+        int64_t images = layer.input_shape ? (*layer.input_shape)[0] : 1;
+        int64_t blocks = layer.out_channels / (lanes * c.params["k_vectors"]);
+        c.params["row_strips"] = blocks * images < 2 ? 2 : 1;
     } else if (layer.channels_last()) {
         // Narrow groups keep the row buffer: its packed rows hold each lane's group channels
         // contiguously. 2 pixels by up to 4 vectors in two strips of rows: the tile the first
