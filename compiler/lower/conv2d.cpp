@@ -9,11 +9,7 @@ namespace convc {
 using namespace Halide;
 
 std::vector<Argument> LoweredConv::arguments() const {
-    std::vector<Argument> args = {input, weight};
-    if (bias.defined()) {
-        args.push_back(bias);
-    }
-    return args;
+    return layer_arguments(input, weight, bias);
 }
 
 LoweredConv lower_conv2d(const Layer &layer, ConvInput source) {

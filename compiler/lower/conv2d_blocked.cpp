@@ -16,11 +16,7 @@ void constrain_packed_weight(const Layer &layer, int block, ImageParam &packed_w
 }
 
 std::vector<Argument> LoweredBlockedConv::arguments() const {
-    std::vector<Argument> args = {input, packed_weight};
-    if (bias.defined()) {
-        args.push_back(bias);
-    }
-    return args;
+    return layer_arguments(input, packed_weight, bias);
 }
 
 bool blocked_layout_applies(const Layer &layer, int block) {

@@ -17,11 +17,7 @@ int group_outputs(const Layer &layer) {
 }  // namespace
 
 std::vector<Argument> LoweredInterleavedConv::arguments() const {
-    std::vector<Argument> args = {input, packed_weight};
-    if (bias.defined()) {
-        args.push_back(bias);
-    }
-    return args;
+    return layer_arguments(input, packed_weight, bias);
 }
 
 bool interleaved_layout_applies(const Layer &layer, int lanes) {

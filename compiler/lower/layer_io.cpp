@@ -22,6 +22,14 @@ Expr input_y(const Layer &layer, const Expr &y, const Expr &ky) {
            static_cast<int>(resolved_padding(layer).top);
 }
 
+std::vector<Argument> layer_arguments(const ImageParam &input, const ImageParam &weight, const ImageParam &bias) {
+    std::vector<Argument> args = {input, weight};
+    if (bias.defined()) {
+        args.push_back(bias);
+    }
+    return args;
+}
+
 namespace {
 
 // A dense channels-last tensor seen through Halide's (x, y, c, n) dimensions: c is the

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <vector>
+
 #include "Halide.h"
 
 #include "spec/layer.h"
@@ -17,6 +19,11 @@ Halide::Func layer_input(const Halide::ImageParam &input, const Layer &layer);
 // Where output (x, y) reads the input for kernel tap (kx, ky): stride, dilation, padding.
 Halide::Expr input_x(const Layer &layer, const Halide::Expr &x, const Halide::Expr &kx);
 Halide::Expr input_y(const Layer &layer, const Halide::Expr &y, const Halide::Expr &ky);
+
+// A kernel's arguments in the order every entry point takes them: input, weight (plain or
+// packed), then the bias when the layer has one (`bias` undefined otherwise).
+std::vector<Halide::Argument> layer_arguments(const Halide::ImageParam &input, const Halide::ImageParam &weight,
+                                              const Halide::ImageParam &bias);
 
 // Shapes the layer fixes become constraints: bounds checks at the call, constants for the
 // compiler. `bias` may be undefined.
