@@ -9,6 +9,7 @@
 #   4. the same layers through PyTorch (cuDNN), when python3 has torch with CUDA
 # usage: scripts/gpu-check.sh [BUILD_DIR] [OUT_DIR] [TUNE_BUDGET per suite]
 # CONVC_GPU_SUITES: the spec files to tune and time (default: both benchmark suites).
+# CONVC_GPU_CONSUMERS=0 skips step 1 (a second call in the same session).
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${1:-$root/build}
@@ -33,9 +34,11 @@ if ! "$convc" targets | grep -q "CUDA device found"; then
     echo "gpu-check: no usable CUDA GPU here (convc targets); nothing to check"
     exit 77
 fi
-for consumer in "$build_dir"/tests/targets/cuda_*/build/consumer; do
-    step "$consumer" --gpu --golden "$root/tests/golden/data" --time
-done
+if [ "${CONVC_GPU_CONSUMERS:-1}" != 0 ]; then
+    for consumer in "$build_dir"/tests/targets/cuda_*/build/consumer; do
+        step "$consumer" --gpu --golden "$root/tests/golden/data" --time
+    done
+fi
 
 cp "$root/schedules/db/tuned.yaml" "$out_dir/tuned.yaml"
 has_torch=0

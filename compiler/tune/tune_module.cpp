@@ -114,6 +114,11 @@ TunedEntry tune_layer(const Layer &layer, const Halide::Target &target, const st
         }
         if (candidate == start) {
             entry.default_gflops = m.gflops;
+            if (!m.ok) {
+                // A broken default is what `generate` emits for untuned layers: never drop it silently.
+                progress << "\nconvc tune: " << layer.name << ": the default schedule " << start.to_string()
+                         << " was rejected: " << m.failure << "\n";
+            }
         }
         show_progress(progress, index, total, layer, entry.candidates, search.best_score(),
                       std::chrono::duration<double>(deadline - Clock::now()).count());
