@@ -35,7 +35,8 @@ ScheduleSpace cpu_direct_space(const std::string &family, int lanes, int registe
              {"x_vectors", {1, 2, 3, 4, 6}},
              {"tile_k", up_to({1, 2, 3, 4, 6, 8, 12, 16}, layer.out_channels)},
              {"stage_input", {0, 1}},
-             {"unroll_taps", unrolled_taps_crash_halide(layer, lanes) ? std::vector<int>{0} : std::vector<int>{0, 1}}},
+             {"unroll_taps", unrolled_taps_crash_halide(layer, lanes) ? std::vector<int>{0} : std::vector<int>{0, 1}},
+             {"tasks", parallel_task_counts()}},
             registers};
 }
 
@@ -45,7 +46,8 @@ ScheduleChoice cpu_direct_choice(const std::string &family, int lanes, int x_vec
              {"x_vectors", x_vectors},
              {"tile_k", static_cast<int>(std::min<int64_t>(tile_k, layer.out_channels))},
              {"stage_input", 1},
-             {"unroll_taps", 0}}};
+             {"unroll_taps", 0},
+             {"tasks", default_row_tasks(layer)}}};
 }
 
 namespace {

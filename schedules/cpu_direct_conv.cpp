@@ -13,7 +13,8 @@ bool direct_tile_fits(int x_vectors, int tile_k, int vector_registers) {
 void schedule_cpu_direct_conv(LoweredConv &lc, const ScheduleChoice &choice) {
     const int lanes = choice.param("lanes");
     const int tile_k = choice.param("tile_k");
-    tile_cpu_output(lc, lanes * choice.param("x_vectors"), tile_k, lanes, choice.param("stage_input") != 0);
+    tile_cpu_output(lc, lanes * choice.param("x_vectors"), tile_k, lanes, choice.param("stage_input") != 0,
+                    choice.param("tasks"));
 
     const Var &x = lc.x, &k = lc.k;
     lc.conv.vectorize(x, lanes).unroll(x).unroll(k);

@@ -1,5 +1,7 @@
 #include "schedules/cpu_output_tiling.h"
 
+#include "schedules/cpu_parallel_tasks.h"
+
 namespace convc {
 
 using namespace Halide;
@@ -7,17 +9,18 @@ using namespace Halide;
 namespace {
 
 struct OutputLoops {
-    Var xo{"xo"}, xi{"xi"}, ko{"ko"}, ki{"ki"}, rows{"rows"};
+    Var xo{"xo"}, xi{"xi"}, ko{"ko"}, ki{"ki"}, task{"task"}, row{"row"};
 };
 
 void schedule_tile_loops(Stage stage, LoweredConv &lc, const OutputLoops &t, int tile_x, int tile_k,
-                         int vector_lanes, TailStrategy x_tail) {
+                         int vector_lanes, TailStrategy x_tail, int tasks) {
+    OutputImageParam out = lc.output.output_buffer();
     stage.split(lc.k, t.ko, t.ki, tile_k)
         .split(lc.x, t.xo, t.xi, tile_x, x_tail)
         .reorder(t.xi, t.ki, t.xo, t.ko, lc.y, lc.n)
-        .fuse(lc.y, lc.n, t.rows)
-        .parallel(t.rows)
+        .fuse(lc.y, lc.n, t.task)
         .unroll(t.ki);
+    parallelize_task_iterations(stage, t.task, t.row, out.dim(1).extent() * out.dim(3).extent(), tasks);
     if (x_tail == TailStrategy::ShiftInwards) {
         stage.vectorize(t.xi, vector_lanes);
     }
@@ -25,17 +28,17 @@ void schedule_tile_loops(Stage stage, LoweredConv &lc, const OutputLoops &t, int
 
 }  // namespace
 
-void tile_cpu_output(LoweredConv &lc, int tile_x, int tile_k, int vector_lanes, bool stage_input) {
+void tile_cpu_output(LoweredConv &lc, int tile_x, int tile_k, int vector_lanes, bool stage_input, int tasks) {
     OutputLoops t;
     Expr width = lc.output.output_buffer().dim(0).extent();
     Stage wide = lc.output.specialize(width >= tile_x);
-    schedule_tile_loops(wide, lc, t, tile_x, tile_k, vector_lanes, TailStrategy::ShiftInwards);
-    schedule_tile_loops(lc.output, lc, t, tile_x, tile_k, vector_lanes, TailStrategy::GuardWithIf);
+    schedule_tile_loops(wide, lc, t, tile_x, tile_k, vector_lanes, TailStrategy::ShiftInwards, tasks);
+    schedule_tile_loops(lc.output, lc, t, tile_x, tile_k, vector_lanes, TailStrategy::GuardWithIf, tasks);
 
-    // One staged strip of padded rows per task: the boundary condition is evaluated once
-    // per input element instead of once per multiply-add.
+    // One staged strip of padded rows per output row: the boundary condition is evaluated
+    // once per input element instead of once per multiply-add.
     if (stage_input) {
-        lc.padded.compute_at(lc.output, t.rows).vectorize(lc.x, vector_lanes);
+        lc.padded.compute_at(lc.output, t.row).vectorize(lc.x, vector_lanes);
     }
     // On the guarded path the last tile is narrower; a fixed extent keeps the register
     // tile's loops constant (so they unroll) at the cost of a few wasted columns.

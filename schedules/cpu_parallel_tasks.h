@@ -22,6 +22,10 @@ int default_parallel_tasks(const Layer &layer, int lanes);
 // The same rule for a family whose task iteration is one (channel, image) plane.
 int default_plane_tasks(const Layer &layer);
 
+// For a family whose task iteration is one output row of every channel (the direct family):
+// 1 (serial) for layers too small to share out, else 16 tasks of consecutive rows.
+int default_row_tasks(const Layer &layer);
+
 // Makes `task`, a loop of `iterations` iterations, the stage's parallel loop under the
 // `tasks` parameter above.
 void parallelize_tasks(Halide::Stage stage, const Halide::Var &task, const Halide::Expr &iterations, int tasks);
