@@ -19,11 +19,11 @@ bool tile_fits(int x_pixels, int vectors, int registers) {
 }
 
 // A task is a chunk of channels. Channels-last, a chunk of 16 floats is one 64-byte line of
-// each pixel, so two tasks running at once on neighbouring chunks write neighbouring lines of
-// every pixel (the likely cause of what follows; not isolated). At 2 threads, side by
+// each pixel, so two tasks running at once on neighbouring chunks write the two halves of
+// 128-byte line pairs (the likely cause of what follows; not isolated). At 2 threads, side by
 // side over three runs, ResNeXt's 4-channel groups at 56x56 (8 chunks) ran at 87-249 GFLOP/s
 // in a task per chunk (mostly near 100) and at 183-265 in 4 tasks of 2 chunks. Chunks of 32
-// channels or more fill whole pairs.
+// channels or more are whole pairs.
 constexpr int kChannelsPerLinePair = 32;
 
 int default_chunk_tasks(const Layer &layer, int lanes) {
