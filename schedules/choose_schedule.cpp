@@ -31,6 +31,17 @@ bool narrow_depthwise_rows(const Layer &layer, int lanes) {
     return layer.input_shape && output_shape(layer, *layer.input_shape)[3] * 2 < lanes;
 }
 
+// Depthwise planes that row vectors cover poorly run as flat runs of vectors (2026-11-26, one
+// thread, side by side in one process): MobileNetV2's 960-channel 7x7 layer at 57-61 GFLOP/s
+// against 32-33 for channel vectors, a 5x5 kernel on 1152 7x7 planes 73 against 60, the
+// 384-channel 14x14 layer 60-62 against 40-48 for staged rows. Rows of 14 keep row vectors
+// where the kernel is taller than 3: rows that share loaded vectors won on a 5x5 kernel on
+// 14x14 planes (82 against 55), as on 28x28 (90 against 47) and 56x56 planes (102 against 50).
+bool flat_planes_preferred(const Layer &layer, int lanes) {
+    int64_t width = output_shape(layer, *layer.input_shape)[3];
+    return width * 2 < lanes || (width < lanes && layer.kernel.h <= 3);
+}
+
 bool narrow_output(const Layer &layer) {
     return layer.input_shape && output_shape(layer, *layer.input_shape)[3] < kNarrowOutputWidth;
 }
@@ -59,6 +70,9 @@ std::vector<Family> families(const Layer &layer, const Halide::Target &target) {
     }
     if (lane_blocked_layout_applies(layer, x86_channel_block(target))) {
         found.push_back({x86_lane_blocked_space(layer, target), x86_lane_blocked_default(layer, target)});
+    }
+    if (x86_flat_plane_applies(layer, target)) {
+        found.push_back({x86_flat_plane_space(layer, target), x86_flat_plane_default(layer, target)});
     }
     if (x86_group_channel_block(layer, target) > 0) {
         found.push_back({x86_blocked_space(layer, target), x86_blocked_default(layer, target)});
@@ -116,6 +130,9 @@ ScheduleChoice default_schedule(const Layer &layer, const Halide::Target &target
     bool lane_blocked = lane_blocked_layout_applies(layer, x86_channel_block(target));
     if (is_depthwise(layer)) {
         bool narrow_rows = narrow_depthwise_rows(layer, x86_channel_block(target));
+        if (x86_flat_plane_applies(layer, target) && flat_planes_preferred(layer, x86_channel_block(target))) {
+            return x86_flat_plane_default(layer, target);
+        }
         return lane_blocked && (narrow_rows || layer.channels_last()) ? x86_lane_blocked_default(layer, target)
                                                                      : x86_depthwise_default(layer, target);
     }
@@ -144,6 +161,10 @@ bool is_blocked(const ScheduleChoice &choice) {
 
 bool is_lane_blocked(const ScheduleChoice &choice) {
     return ends_with(choice.family, "_lane_blocked");
+}
+
+bool is_flat_plane(const ScheduleChoice &choice) {
+    return ends_with(choice.family, "_flat_plane");
 }
 
 bool is_group_interleaved(const ScheduleChoice &choice) {

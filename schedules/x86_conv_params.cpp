@@ -7,6 +7,7 @@
 
 #include "schedules/cpu_blocked_conv.h"
 #include "schedules/cpu_conv_space.h"
+#include "schedules/cpu_flat_plane_conv.h"
 #include "schedules/cpu_interleaved_conv.h"
 #include "schedules/cpu_lane_blocked_conv.h"
 
@@ -185,6 +186,21 @@ ScheduleSpace x86_lane_blocked_space(const Layer &layer, const Target &target) {
 ScheduleChoice x86_lane_blocked_default(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
     return cpu_lane_blocked_choice(family(isa, "lane_blocked"), isa.lanes, layer);
+}
+
+bool x86_flat_plane_applies(const Layer &layer, const Target &target) {
+    X86Isa isa = isa_of(target);
+    return flat_plane_fits(layer, isa.lanes, isa.registers);
+}
+
+ScheduleSpace x86_flat_plane_space(const Layer &layer, const Target &target) {
+    X86Isa isa = isa_of(target);
+    return cpu_flat_plane_space(family(isa, "flat_plane"), isa.lanes, isa.registers, layer);
+}
+
+ScheduleChoice x86_flat_plane_default(const Layer &layer, const Target &target) {
+    X86Isa isa = isa_of(target);
+    return cpu_flat_plane_choice(family(isa, "flat_plane"), isa.lanes, isa.registers, layer);
 }
 
 bool x86_interleaved_applies(const Layer &layer, const Target &target) {

@@ -2,10 +2,12 @@
 
 #include "lower/conv2d.h"
 #include "lower/conv2d_blocked.h"
+#include "lower/conv2d_flat_plane.h"
 #include "lower/conv2d_interleaved.h"
 #include "pipeline/autoschedule.h"
 #include "schedules/choose_schedule.h"
 #include "schedules/cpu_blocked_conv.h"
+#include "schedules/cpu_flat_plane_conv.h"
 #include "schedules/cpu_interleaved_conv.h"
 #include "schedules/cpu_lane_blocked_conv.h"
 
@@ -48,6 +50,18 @@ LayerPipeline interleaved_pipeline(const Layer &layer, const ScheduleChoice &sch
     return packed_weight_pipeline(lc, layer, lanes, WeightLaneOrder::GroupInterleaved);
 }
 
+LayerPipeline flat_plane_pipeline(const Layer &layer, const ScheduleChoice &schedule) {
+    LoweredFlatPlaneConv lc = lower_flat_plane_conv2d(layer, schedule.param("block"));
+    schedule_cpu_flat_plane_conv(lc, schedule);
+    LayerPipeline lp;
+    lp.pipeline = Halide::Pipeline(lc.output);
+    lp.arguments = lc.arguments();
+    lp.input = lc.input;
+    lp.weight = lc.weight;
+    lp.bias = lc.bias;
+    return lp;
+}
+
 LayerPipeline row_pipeline(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule) {
     LayerPipeline lp;
     LoweredConv lc = lower_conv2d(layer, stages_input_plane(schedule) ? ConvInput::Plane : ConvInput::Padded);
@@ -70,6 +84,7 @@ LayerPipeline row_pipeline(const Layer &layer, const Halide::Target &target, con
 LayerPipeline build_layer_pipeline(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule) {
     LayerPipeline lp = is_group_interleaved(schedule) ? interleaved_pipeline(layer, schedule)
                        : is_blocked(schedule)         ? blocked_pipeline(layer, schedule)
+                       : is_flat_plane(schedule)      ? flat_plane_pipeline(layer, schedule)
                                                       : row_pipeline(layer, target, schedule);
     lp.schedule = schedule;
     return lp;

@@ -434,3 +434,73 @@ INSTANTIATE_TEST_SUITE_P(Conv2d, InterleavedSweep, ::testing::ValuesIn(interleav
                          [](const ::testing::TestParamInfo<FamilyCase> &info) { return info.param.name; });
 
 }  // namespace
+
+namespace {
+
+// The flat-plane family (depthwise on planes flattened into runs of vectors, fixed shapes):
+// swept over plane sizes from under two vectors to several runs, kernels of 1 to 5 rows and
+// columns, dilation, asymmetric 'same' padding, bias and batches; every chunk count of the
+// space with several channel blocks and task groupings.
+Layer fixed_shape(Layer l, convc::Shape4 input) {
+    l.input_shape = input;
+    return l;
+}
+
+std::vector<FamilyCase> flat_plane_cases() {
+    auto c = [](std::string name, Layer l, convc::Shape4 in) { return FamilyCase{name, fixed_shape(l, in), in}; };
+    Layer same4 = with_padding(conv(16, 16, {4, 4}, {1, 1}, {0, 0}, {1, 1}, 16), PaddingKind::Same);
+    return {
+        c("k3_7x7", conv(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 16), {1, 16, 7, 7}),
+        c("k3_14x14_bias_batch2", conv(24, 24, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 24, true), {2, 24, 14, 14}),
+        c("k5_9x6_bias", conv(8, 8, {5, 5}, {1, 1}, {2, 2}, {1, 1}, 8, true), {1, 8, 9, 6}),
+        c("k3_d2_11x5", conv(12, 12, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 12), {1, 12, 11, 5}),
+        c("k3x1_unpadded_rows", conv(4, 4, {3, 1}, {1, 1}, {0, 0}, {1, 1}, 4), {1, 4, 10, 3}),
+        c("k1x3_2x13", conv(8, 8, {1, 3}, {1, 1}, {0, 1}, {1, 1}, 8), {1, 8, 2, 13}),
+        c("same_k4_9x8", same4, {1, 16, 9, 8}),
+        c("k3_28x28_runs", conv(8, 8, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 8), {1, 8, 28, 28}),
+    };
+}
+
+class FlatPlaneSweep : public ::testing::TestWithParam<FamilyCase> {};
+
+TEST_P(FlatPlaneSweep, EveryRunAndBlockMatchesReference) {
+    const FamilyCase &c = GetParam();
+    Halide::Target host = Halide::get_host_target();
+    ASSERT_TRUE(convc::x86_flat_plane_applies(c.layer, host)) << "the family does not apply on this host";
+    convc::ScheduleSpace space = convc::x86_flat_plane_space(c.layer, host);
+    const std::vector<int> &chunks = space.params[1].values, &blocks = space.params[2].values;
+    ASSERT_EQ(space.params[1].name, "chunks");
+    ASSERT_EQ(space.params[2].name, "block");
+    std::vector<convc::ScheduleChoice> choices = {convc::x86_flat_plane_default(c.layer, host)};
+    const int tasks[] = {1, 4, 0, 16};
+    for (size_t i = 0; i < chunks.size(); i++) {
+        convc::ScheduleChoice v = choices.front();
+        v.params["chunks"] = chunks[i];
+        v.params["block"] = blocks[i % blocks.size()];
+        v.params["tasks"] = tasks[i % 4];
+        choices.push_back(v);
+    }
+    expect_every_choice_matches(c.layer, c.input, choices);
+}
+
+INSTANTIATE_TEST_SUITE_P(Conv2d, FlatPlaneSweep, ::testing::ValuesIn(flat_plane_cases()),
+                         [](const ::testing::TestParamInfo<FamilyCase> &info) { return info.param.name; });
+
+// Where the flat runs would be wrong or the staging read out of bounds, the family is absent.
+TEST(FlatPlaneFamily, AppliesOnlyWhereTheRunsAreExact) {
+    Halide::Target host = Halide::get_host_target();
+    convc::Shape4 in{1, 16, 14, 14};
+    auto applies = [&](Layer l) { return convc::x86_flat_plane_applies(fixed_shape(l, in), host); };
+    EXPECT_TRUE(applies(conv(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 16)));
+    EXPECT_FALSE(applies(conv(16, 16, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 16)));  // stride
+    EXPECT_FALSE(applies(conv(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 16, false, PaddingMode::Reflect)));
+    EXPECT_FALSE(applies(conv(16, 16, {3, 3}, {1, 1}, {0, 0}, {1, 1}, 16)));  // narrower output
+    EXPECT_FALSE(applies(conv(16, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 16)));  // channel multiplier
+    EXPECT_FALSE(applies(conv(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4)));   // groups of 4
+    EXPECT_FALSE(applies(channels_last(conv(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 16))));
+    EXPECT_FALSE(convc::x86_flat_plane_applies(conv(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 16), host));  // no shape
+    EXPECT_FALSE(convc::x86_flat_plane_applies(fixed_shape(conv(6, 6, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 6), {1, 6, 7, 7}),
+                                               host));  // no channel block divides 6
+}
+
+}  // namespace

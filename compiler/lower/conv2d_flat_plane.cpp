@@ -1,0 +1,88 @@
+#include "lower/conv2d_flat_plane.h"
+
+#include "lower/layer_io.h"
+#include "spec/layer_geometry.h"
+
+namespace convc {
+
+using namespace Halide;
+
+std::vector<Argument> LoweredFlatPlaneConv::arguments() const {
+    return layer_arguments(input, weight, bias);
+}
+
+bool flat_plane_applies(const Layer &layer, int lanes) {
+    if (!layer.input_shape || layer.channels_last() || layer.groups != layer.in_channels ||
+        layer.out_channels != layer.in_channels || layer.stride.w != 1 || layer.stride.h != 1) {
+        return false;
+    }
+    if (resolved_padding(layer).any() && layer.padding_mode != PaddingMode::Zeros) {
+        return false;
+    }
+    const Shape4 &in = *layer.input_shape;
+    Shape4 out = output_shape(layer, in);
+    return out[3] == in[3] && out[2] > 0 && in[2] * in[3] >= lanes;
+}
+
+namespace {
+
+// Dense NCHW, as the wrapper passes it: planes are W * H consecutive floats and the planes
+// of an image consecutive, so a flat run may cross rows and channels.
+void constrain_dense_planes(OutputImageParam buffer) {
+    buffer.dim(0).set_stride(1);
+    buffer.dim(1).set_stride(buffer.dim(0).extent());
+    buffer.dim(2).set_stride(buffer.dim(1).stride() * buffer.dim(1).extent());
+}
+
+}  // namespace
+
+LoweredFlatPlaneConv lower_flat_plane_conv2d(const Layer &layer, int block) {
+    LoweredFlatPlaneConv lc;
+    lc.block = block;
+    lc.input = ImageParam(Float(32), 4, "input");
+    lc.weight = ImageParam(Float(32), 4, "weight");
+    if (layer.bias) {
+        lc.bias = ImageParam(Float(32), 1, "bias");
+    }
+    lc.staged = Func("staged_planes");
+    lc.conv = Func("conv");
+    lc.output = Func(layer.name);
+
+    const Shape4 &shape = *layer.input_shape;
+    const int width = static_cast<int>(shape[3]), height = static_cast<int>(shape[2]);
+    lc.plane_size = width * height;
+    lc.kernel_width = static_cast<int>(layer.kernel.w);
+    lc.kernel_height = static_cast<int>(layer.kernel.h);
+    const Var &i = lc.i, &b = lc.b, &j = lc.j, &k = lc.k, &n = lc.n;
+
+    // The margins read zero, and a tap never uses them anyway: their lanes are masked below.
+    lc.staged(i, b, n) = 0.0f;
+    lc.copy = RDom(0, block * lc.plane_size, "copy");
+    // Read as one run from the block's first plane: x is promised within the row so that
+    // bounds inference asks for that plane only, while the run goes on through its rows and
+    // the next planes, which the dense-plane constraints make the next memory.
+    lc.staged(lc.copy, b, n) = lc.input(unsafe_promise_clamped(lc.copy, 0, width - 1), 0, b * block, n);
+
+    const Padding pad = resolved_padding(layer);
+    lc.r = RDom(0, static_cast<int>(layer.kernel.w), 0, static_cast<int>(layer.kernel.h), "r");
+    Expr dx = lc.r.x * static_cast<int>(layer.dilation.w) - static_cast<int>(pad.left);
+    Expr dy = lc.r.y * static_cast<int>(layer.dilation.h) - static_cast<int>(pad.top);
+    Expr tap_x = j % width + dx;
+    Expr row_start = j + dy * width;  // the tap's row, flat: inside the plane iff in [0, W * H)
+    Expr inside = tap_x >= 0 && tap_x < width && row_start >= 0 && row_start < lc.plane_size;
+    Expr source = lc.staged(row_start + dx + (k % block) * lc.plane_size, k / block, n);
+
+    lc.conv(j, k, n) = layer.bias ? lc.bias(k) : 0.0f;
+    lc.conv(j, k, n) += lc.weight(lc.r.x, lc.r.y, 0, k) * select(inside, source, 0.0f);
+    lc.output(lc.x, lc.y, k, n) = lc.conv(lc.y * width + lc.x, k, n);
+
+    Shape4 w = weight_shape(layer);
+    lc.weight.dim(0).set_bounds(0, static_cast<int>(w[3])).dim(1).set_bounds(0, static_cast<int>(w[2]));
+    lc.weight.dim(2).set_bounds(0, 1).dim(3).set_bounds(0, static_cast<int>(w[0]));
+    constrain_layer_io(layer, lc.input, lc.bias, lc.output.output_buffer());
+    constrain_dense_planes(lc.input);
+    constrain_dense_planes(lc.output.output_buffer());
+    return lc;
+}
+
+}  // namespace convc
