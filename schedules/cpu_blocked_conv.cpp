@@ -64,6 +64,28 @@ void tile_output(Stage stage, LoweredBlockedConv &lc, const ScheduleChoice &choi
     stage.unroll(ti);
 }
 
+// The two copies of transposed I/O, once per call over the whole tensor, rows in parallel.
+// Reading or writing across planes, Halide 14 gathers a vector of channels (fourth session:
+// 0.16 ns an element), which a large layer's milliseconds of arithmetic absorb. Each copy is
+// a heap buffer of the whole tensor: where glibc hands such buffers back to the system after
+// every call, their pages fault in again on the next (3x3 64@56: 35 GFLOP/s at one thread,
+// 152 with glibc's trimming turned off), so the tuner, which measures the same way, decides.
+void schedule_transposes(LoweredBlockedConv &lc) {
+    const int lanes = lc.block;
+    Var rows("rows");
+    lc.channels_last_input.compute_root()
+        .reorder_storage(lc.k, lc.x, lc.y, lc.n)
+        .reorder(lc.k, lc.x, lc.y, lc.n)
+        .vectorize(lc.k, lanes, TailStrategy::GuardWithIf)
+        .fuse(lc.y, lc.n, rows)
+        .parallel(rows);
+    lc.channels_last_result.compute_root().reorder_storage(lc.k, lc.x, lc.y, lc.n);
+    lc.output.reorder(lc.x, lc.y, lc.k, lc.n)
+        .vectorize(lc.x, lanes, TailStrategy::GuardWithIf)
+        .fuse(lc.k, lc.n, rows)
+        .parallel(rows);
+}
+
 }  // namespace
 
 bool blocked_tile_fits(int x_pixels, int k_vectors, int vector_registers) {
@@ -75,12 +97,15 @@ void schedule_cpu_blocked_conv(LoweredBlockedConv &lc, const ScheduleChoice &cho
     const TileAxes axes = tile_axes(lc, choice);
     Var to("xo"), task("task");
     Expr length = lc.output.output_buffer().dim(axes.along_dim).extent();
-    tile_output(lc.output.specialize(length >= tile), lc, choice, axes, to, task, TailStrategy::ShiftInwards);
-    tile_output(lc.output, lc, choice, axes, to, task, TailStrategy::GuardWithIf);
-    if (choice.param("stage_input")) {
-        lc.padded.compute_at(lc.output, task);
+    tile_output(lc.tiled.specialize(length >= tile), lc, choice, axes, to, task, TailStrategy::ShiftInwards);
+    tile_output(lc.tiled, lc, choice, axes, to, task, TailStrategy::GuardWithIf);
+    if (lc.transposes_io) {
+        schedule_transposes(lc);
     }
-    lc.conv.compute_at(lc.output, to).bound_extent(axes.along, tile).vectorize(lc.lane).unroll(axes.along).unroll(lc.kb);
+    if (choice.param("stage_input")) {
+        lc.padded.compute_at(lc.tiled, task);
+    }
+    lc.conv.compute_at(lc.tiled, to).bound_extent(axes.along, tile).vectorize(lc.lane).unroll(axes.along).unroll(lc.kb);
     Stage update = lc.conv.update();
     // channels_inner: each tap sweeps the input channels, a contiguous run of a channels-last
     // pixel, instead of each channel visiting every tap.
@@ -122,6 +147,7 @@ ScheduleSpace cpu_blocked_space(const std::string &family, int lanes, int regist
              {"row_tasks", {0, 1}},
              {"channels_inner", {0, 1}},
              {"columns", tall_kernel(layer) ? std::vector<int>{0, 1} : std::vector<int>{0}},
+             {"transpose_io", layer.channels_last() ? std::vector<int>{0} : std::vector<int>{0, 1}},
              {"tasks", parallel_task_counts()}},
             registers};
 }
@@ -141,6 +167,7 @@ ScheduleChoice cpu_blocked_choice(const std::string &family, int lanes, int x_pi
              {"row_tasks", 1},
              {"channels_inner", 0},
              {"columns", 0},
+             {"transpose_io", 0},
              {"tasks", default_parallel_tasks(layer, lanes)}}};
 }
 

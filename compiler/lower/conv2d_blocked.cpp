@@ -28,10 +28,11 @@ bool lane_blocked_layout_applies(const Layer &layer, int block) {
     return block > 0 && layer.out_channels % block == 0 && group_out < block && block % group_out == 0;
 }
 
-LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block) {
+LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block, bool transpose_io) {
     LoweredBlockedConv lc;
     lc.block = block;
-    lc.channels_last = layer.channels_last();
+    lc.transposes_io = transpose_io && !layer.channels_last();
+    lc.channels_last = layer.channels_last() || lc.transposes_io;
     lc.input = ImageParam(Float(32), 4, "input");
     lc.packed_weight = ImageParam(Float(32), 5, "packed_weight");
     if (layer.bias) {
@@ -41,7 +42,13 @@ LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block) {
     lc.conv = Func("conv");
     lc.output = Func(layer.name);
 
-    lc.padded(lc.x, lc.y, lc.k, lc.n) = layer_input(lc.input, layer)(lc.x, lc.y, lc.k, lc.n);
+    if (lc.transposes_io) {
+        lc.channels_last_input = Func("channels_last_input");
+        lc.channels_last_input(lc.x, lc.y, lc.k, lc.n) = lc.input(lc.x, lc.y, lc.k, lc.n);
+        lc.padded(lc.x, lc.y, lc.k, lc.n) = layer_input(lc.channels_last_input, lc.input, layer)(lc.x, lc.y, lc.k, lc.n);
+    } else {
+        lc.padded(lc.x, lc.y, lc.k, lc.n) = layer_input(lc.input, layer)(lc.x, lc.y, lc.k, lc.n);
+    }
 
     const int group_in = static_cast<int>(layer.in_channels / layer.groups);
     const int group_out = static_cast<int>(layer.out_channels / layer.groups);
@@ -57,7 +64,15 @@ LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block) {
     lc.conv(lane, x, y, kb, n) = layer.bias ? lc.bias(kb * block + lane) : 0.0f;
     lc.conv(lane, x, y, kb, n) += lc.packed_weight(lane, r.x, r.y, r.z, kb) *
                                        lc.padded(input_x(layer, x, r.x), input_y(layer, y, r.y), in_channel, n);
-    lc.output(x, y, lc.k, n) = lc.conv(lc.k % block, x, y, lc.k / block, n);
+    if (lc.transposes_io) {
+        lc.channels_last_result = Func("channels_last_result");
+        lc.channels_last_result(x, y, lc.k, n) = lc.conv(lc.k % block, x, y, lc.k / block, n);
+        lc.output(x, y, lc.k, n) = lc.channels_last_result(x, y, lc.k, n);
+        lc.tiled = lc.channels_last_result;
+    } else {
+        lc.output(x, y, lc.k, n) = lc.conv(lc.k % block, x, y, lc.k / block, n);
+        lc.tiled = lc.output;
+    }
 
     constrain_packed_weight(layer, block, lc.packed_weight);
     constrain_layer_io(layer, lc.input, lc.bias, lc.output.output_buffer());

@@ -22,6 +22,12 @@ struct LoweredBlockedConv {
     Halide::Func padded;      // input under the padding mode, as in lower_conv2d
     Halide::Func conv;        // (lane, x, y, kb, n): the reduction, one vector lane per channel
     Halide::Func output;      // (x, y, k, n) = conv(k % block, x, y, k / block, n)
+    // With the I/O transposed (an NCHW layer computed channels-last): the input copied
+    // channel-innermost, and the result, channel-innermost, that `output` copies back.
+    bool transposes_io = false;
+    Halide::Func channels_last_input, channels_last_result;
+    // The Func a schedule tiles: `output`, or `channels_last_result` when transposing.
+    Halide::Func tiled;
     Halide::RDom r;           // r.x: kernel x, r.y: kernel y, r.z: input channel within the group
     Halide::Var lane{"lane"}, x{"x"}, y{"y"}, kb{"kb"}, k{"k"}, n{"n"};
 
@@ -36,7 +42,11 @@ bool blocked_layout_applies(const Layer &layer, int block);
 // schedule stores the padded input channel-innermost (nChw16c, packed in the pipeline).
 bool lane_blocked_layout_applies(const Layer &layer, int block);
 
-LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block);
+// With `transpose_io` an NCHW layer is computed as a channels-last one between two copies:
+// a tap's input values are then contiguous channels of one pixel instead of one value from
+// each channel's plane, which a tall kernel over many channels reads from too many lines
+// for the L1 cache.
+LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block, bool transpose_io = false);
 
 // The packed weights' shape, (block, kw, kh, C/groups, K/block), as constraints on the parameter.
 void constrain_packed_weight(const Layer &layer, int block, Halide::ImageParam &packed_weight);

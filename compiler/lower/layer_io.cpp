@@ -7,9 +7,21 @@ namespace convc {
 
 using namespace Halide;
 
+namespace {
+
+// Without padding the reads are still clamped (repeat_edge), for tiles that overhang.
+PaddingMode read_mode(const Layer &layer) {
+    return resolved_padding(layer).any() ? layer.padding_mode : PaddingMode::Replicate;
+}
+
+}  // namespace
+
 Func layer_input(const ImageParam &input, const Layer &layer) {
-    PaddingMode mode = resolved_padding(layer).any() ? layer.padding_mode : PaddingMode::Replicate;
-    return padded_input(input, mode);
+    return padded_input(input, read_mode(layer));
+}
+
+Func layer_input(const Func &source, const ImageParam &input, const Layer &layer) {
+    return padded_input(source, input, read_mode(layer));
 }
 
 Expr input_x(const Layer &layer, const Expr &x, const Expr &kx) {

@@ -15,6 +15,8 @@ namespace convc {
 // The input under the layer's padding mode, over (x, y, c, n). Without padding the reads
 // are still clamped, so that schedules may compute tiles that overhang the image.
 Halide::Func layer_input(const Halide::ImageParam &input, const Layer &layer);
+// The same over `source`, a Func holding the image `input` describes.
+Halide::Func layer_input(const Halide::Func &source, const Halide::ImageParam &input, const Layer &layer);
 
 // Where output (x, y) reads the input for kernel tap (kx, ky): stride, dilation, padding.
 Halide::Expr input_x(const Layer &layer, const Halide::Expr &x, const Halide::Expr &kx);

@@ -12,5 +12,8 @@ namespace convc {
 //   zeros -> constant_exterior(0), reflect -> mirror_interior,
 //   replicate -> repeat_edge, circular -> repeat_image.
 Halide::Func padded_input(const Halide::ImageParam &input, PaddingMode mode);
+// The same over `source`, a Func holding the image `input` describes (a copy in another
+// storage order).
+Halide::Func padded_input(const Halide::Func &source, const Halide::ImageParam &input, PaddingMode mode);
 
 }  // namespace convc

@@ -211,7 +211,8 @@ void PrintTo(const FamilyCase &c, std::ostream *os) {
 }
 
 // The blocked (channel-vector) family computes on packed weights with its own algorithm;
-// sweep it over shapes with output channels in whole vectors, with several tiles each.
+// sweep it over shapes with output channels in whole vectors, with several tiles each, NCHW
+// ones also on transposed I/O.
 std::vector<FamilyCase> blocked_cases() {
     Layer same4 = with_padding(conv(6, 32, {4, 4}), PaddingKind::Same);
     Layer fixed = conv(16, 48, {3, 3}, {1, 1}, {1, 1});
@@ -229,7 +230,10 @@ std::vector<FamilyCase> blocked_cases() {
         {"groups_of_8", conv(16, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4), {1, 16, 7, 10}},
         {"nhwc_k3_s2", channels_last(conv(6, 32, {3, 3}, {2, 2}, {1, 1})), {2, 6, 11, 9}},
         {"nhwc_groups_of_8", channels_last(conv(16, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4)), {1, 16, 5, 13}},
-        // Column kernels: their default tiles run down columns in NHWC (odd heights: tails).
+        // Column kernels: their default tiles run down columns, in NCHW on transposed I/O (odd
+        // heights: tails).
+        {"k7x1_p3x0", conv(12, 32, {7, 1}, {1, 1}, {3, 0}), {2, 12, 17, 9}},
+        {"k5x1_s2_replicate", conv(5, 16, {5, 1}, {2, 1}, {2, 0}, {1, 1}, 1, true, PaddingMode::Replicate), {1, 5, 19, 6}},
         {"nhwc_k7x1_p3x0", channels_last(conv(12, 32, {7, 1}, {1, 1}, {3, 0})), {1, 12, 17, 9}},
         {"nhwc_k5x1_s2_reflect", channels_last(conv(5, 48, {5, 1}, {2, 1}, {2, 0}, {1, 1}, 1, true, PaddingMode::Reflect)),
          {2, 5, 19, 6}},
@@ -243,10 +247,12 @@ TEST_P(BlockedSweep, EveryTileMatchesReference) {
     Halide::Target host = Halide::get_host_target();
     convc::ScheduleChoice base = convc::x86_blocked_default(c.layer, host);
     std::vector<convc::ScheduleChoice> choices = {base};
-    for (auto [x_pixels, k_vectors, stage, unroll, tasks, columns] :
-         {std::tuple{3, 1, 0, 0, 4, 0}, std::tuple{12, 2, 1, 1, 1, 0}, std::tuple{5, 2, 0, 1, 0, 1}}) {
+    for (auto [x_pixels, k_vectors, stage, unroll, tasks, columns, transpose] :
+         {std::tuple{3, 1, 0, 0, 4, 0, 0}, std::tuple{12, 2, 1, 1, 1, 0, 1}, std::tuple{5, 2, 0, 1, 0, 1, 1}}) {
         convc::ScheduleChoice v = base;
         v.params["columns"] = columns;
+        // NCHW layers may be computed channels-last between two copies.
+        v.params["transpose_io"] = c.layer.channels_last() ? 0 : transpose;
         // Whole channel blocks per task and taps outside the channel loop on one tile, the
         // defaults on the other.
         v.params["row_tasks"] = stage;
