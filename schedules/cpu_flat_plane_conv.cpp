@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "schedules/cpu_parallel_tasks.h"
+#include "spec/layer_geometry.h"
 
 namespace convc {
 
@@ -19,8 +20,10 @@ int vectors_per_run(int plane_size, int lanes, int chunks) {
     return (vectors_per_plane(plane_size, lanes) + chunks - 1) / chunks;
 }
 
+// The output plane, the run's length (as wide as the input plane).
 int plane_size(const Layer &layer) {
-    return static_cast<int>((*layer.input_shape)[2] * (*layer.input_shape)[3]);
+    Shape4 out = output_shape(layer, *layer.input_shape);
+    return static_cast<int>(out[2] * out[3]);
 }
 
 // Chunk counts whose run of accumulators, the loaded tap and the broadcast weight fit the
@@ -79,9 +82,9 @@ void schedule_cpu_flat_plane_conv(LoweredFlatPlaneConv &lc, const ScheduleChoice
 
     // The run's vectors are fixed in number, so its loops unroll into registers; lanes past
     // the plane's end compute values nothing stores.
-    const int vectors = vectors_per_run(lc.plane_size, lanes, choice.param("chunks"));
+    const int vectors = vectors_per_run(lc.output_plane_size, lanes, choice.param("chunks"));
     const int run = vectors * lanes;
-    const int runs = (lc.plane_size + run - 1) / run;
+    const int runs = (lc.output_plane_size + run - 1) / run;
     Var jo("jo"), jv("jv"), jl("jl");
     lc.conv.compute_at(lc.output, ki).bound_extent(lc.j, runs * run).vectorize(lc.j, lanes);
     Stage update = lc.conv.update();

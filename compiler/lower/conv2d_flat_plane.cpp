@@ -21,7 +21,7 @@ bool flat_plane_applies(const Layer &layer, int lanes) {
     }
     const Shape4 &in = *layer.input_shape;
     Shape4 out = output_shape(layer, in);
-    return out[3] == in[3] && out[2] > 0 && in[2] * in[3] >= lanes;
+    return out[3] == in[3] && out[2] * out[3] >= lanes;
 }
 
 namespace {
@@ -51,6 +51,7 @@ LoweredFlatPlaneConv lower_flat_plane_conv2d(const Layer &layer, int block) {
     const Shape4 &shape = *layer.input_shape;
     const int width = static_cast<int>(shape[3]), height = static_cast<int>(shape[2]);
     lc.plane_size = width * height;
+    lc.output_plane_size = width * static_cast<int>(output_shape(layer, shape)[2]);
     lc.kernel_width = static_cast<int>(layer.kernel.w);
     lc.kernel_height = static_cast<int>(layer.kernel.h);
     const Var &i = lc.i, &b = lc.b, &j = lc.j, &k = lc.k, &n = lc.n;

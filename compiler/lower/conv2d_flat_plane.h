@@ -30,7 +30,8 @@ struct LoweredFlatPlaneConv {
     Halide::RDom copy;          // staged's interior: the block's planes
     Halide::RDom r;             // r.x: kernel x, r.y: kernel y
     Halide::Var i{"i"}, b{"b"}, j{"j"}, x{"x"}, y{"y"}, k{"k"}, n{"n"};
-    int plane_size = 0;  // W * H, the flat run's length
+    int plane_size = 0;         // W * H: an input plane, staged
+    int output_plane_size = 0;  // W * output height: the flat run's length
     int kernel_width = 1, kernel_height = 1;
 
     std::vector<Halide::Argument> arguments() const;

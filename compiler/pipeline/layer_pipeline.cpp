@@ -51,9 +51,9 @@ LayerPipeline interleaved_pipeline(const Layer &layer, const ScheduleChoice &sch
     return packed_weight_pipeline(lc, layer, lanes, WeightLaneOrder::GroupInterleaved);
 }
 
-LayerPipeline flat_plane_pipeline(const Layer &layer, const ScheduleChoice &schedule) {
-    LoweredFlatPlaneConv lc = lower_flat_plane_conv2d(layer, schedule.param("block"));
-    schedule_cpu_flat_plane_conv(lc, schedule);
+// A scheduled algorithm whose kernel reads the weights in PyTorch's layout.
+template <typename Lowered>
+LayerPipeline unpacked_weight_pipeline(const Lowered &lc) {
     LayerPipeline lp;
     lp.pipeline = Halide::Pipeline(lc.output);
     lp.arguments = lc.arguments();
@@ -63,21 +63,21 @@ LayerPipeline flat_plane_pipeline(const Layer &layer, const ScheduleChoice &sche
     return lp;
 }
 
+LayerPipeline flat_plane_pipeline(const Layer &layer, const ScheduleChoice &schedule) {
+    LoweredFlatPlaneConv lc = lower_flat_plane_conv2d(layer, schedule.param("block"));
+    schedule_cpu_flat_plane_conv(lc, schedule);
+    return unpacked_weight_pipeline(lc);
+}
+
 LayerPipeline row_pipeline(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule) {
-    LayerPipeline lp;
     LoweredConv lc = lower_conv2d(layer, stages_input_plane(schedule) ? ConvInput::Plane : ConvInput::Padded);
     if (is_autoscheduler(schedule)) {
-        lp.pipeline = Halide::Pipeline(lc.output);
+        LayerPipeline lp = unpacked_weight_pipeline(lc);
         autoschedule_layer(lp.pipeline, lc, layer, target, schedule.family.substr(5));
-    } else {
-        apply_schedule(lc, schedule);
-        lp.pipeline = Halide::Pipeline(lc.output);
+        return lp;
     }
-    lp.arguments = lc.arguments();
-    lp.input = lc.input;
-    lp.weight = lc.weight;
-    lp.bias = lc.bias;
-    return lp;
+    apply_schedule(lc, schedule);
+    return unpacked_weight_pipeline(lc);
 }
 
 }  // namespace
