@@ -117,7 +117,7 @@ int flat_plane_tasks(const Layer &layer) {
 
 // The whole plane in one run where it fits; 8 channels staged at a time (the stand-alone
 // experiment of 2026-11-26 on the 7x7 and 14x14 layers: 8, 16 and 32 within the noise, one
-// channel at a time 1.3-1.5x slower).
+// channel at a time 1.2-1.4x slower).
 ScheduleChoice cpu_flat_plane_choice(const std::string &family, int lanes, int registers, const Layer &layer) {
     std::vector<int> chunks = chunk_counts(layer, lanes, registers), blocks = channel_blocks(layer);
     int block = blocks.empty() ? 8 : blocks.front();
