@@ -33,7 +33,7 @@ bool narrow_depthwise_rows(const Layer &layer, int lanes) {
 
 // Depthwise planes that row vectors cover poorly run as flat runs of vectors (2026-11-26, one
 // thread, side by side in one process): MobileNetV2's 960-channel 7x7 layer at 57-61 GFLOP/s
-// against 32-33 for channel vectors, a 5x5 kernel on 1152 7x7 planes 73 against 60, the
+// against 32-34 for channel vectors, a 5x5 kernel on 1152 7x7 planes 73 against 60, the
 // 384-channel 14x14 layer 60-62 against 40-48 for staged rows. Rows of 14 keep row vectors
 // where the kernel is taller than 3: rows that share loaded vectors won on a 5x5 kernel on
 // 14x14 planes (82 against 55), as on 28x28 (90 against 47) and 56x56 planes (102 against 50).

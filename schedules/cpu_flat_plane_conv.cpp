@@ -49,6 +49,13 @@ std::vector<int> channel_blocks(const Layer &layer) {
     return blocks;
 }
 
+// A few tasks of channel blocks, as for the lane-blocked family's planes: at 2 threads, side by
+// side, the 384-channel 14x14 layer ran at 79 GFLOP/s in 4 tasks, 66 in 16 and 44 in a task per
+// block of 8 channels; the 960-channel 7x7 one at 76, 55 and 22 (57 serially).
+int flat_plane_tasks(const Layer &layer) {
+    return default_plane_tasks(layer) == 1 ? 1 : 4;
+}
+
 // Taps unrolled over the run's vectors: beyond this many multiply-adds the code grows more
 // than the loop overhead it saves, and the kernel rows stay a loop.
 constexpr int kMaxUnrolledMultiplyAdds = 256;
@@ -103,17 +110,6 @@ ScheduleSpace cpu_flat_plane_space(const std::string &family, int lanes, int reg
              {"tasks", parallel_task_counts()}},
             registers};
 }
-
-namespace {
-
-// A few tasks of channel blocks, as for the lane-blocked family's planes: at 2 threads, side by
-// side, the 384-channel 14x14 layer ran at 79 GFLOP/s in 4 tasks, 66 in 16 and 44 in a task per
-// block of 8 channels; the 960-channel 7x7 one at 76, 55 and 22 (57 serially).
-int flat_plane_tasks(const Layer &layer) {
-    return default_plane_tasks(layer) == 1 ? 1 : 4;
-}
-
-}  // namespace
 
 // The whole plane in one run where it fits; 8 channels staged at a time (the stand-alone
 // experiment of 2026-11-26 on the 7x7 and 14x14 layers: 8, 16 and 32 within the noise, one
