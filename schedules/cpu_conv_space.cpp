@@ -50,18 +50,6 @@ ScheduleChoice cpu_direct_choice(const std::string &family, int lanes, int x_vec
              {"tasks", default_row_tasks(layer)}}};
 }
 
-namespace {
-
-// A staged plane read with vectors strided by the layer's x stride: Halide 14 lowers such a
-// load from an internal buffer to wider loads and shuffles, and emitted aligned moves at
-// unaligned addresses for them (crashes: stride 3 on a 13x11 input, AVX-512; stride 2 with
-// 8-lane vectors, AVX2). Strided layers read the input in place.
-std::vector<int> plane_staging_choices(const Layer &layer) {
-    return layer.stride.w == 1 ? std::vector<int>{0, 1} : std::vector<int>{0};
-}
-
-}  // namespace
-
 ScheduleSpace cpu_depthwise_space(const std::string &family, int lanes, int registers, const Layer &layer) {
     std::vector<int> unroll = {0};
     if (layer.kernel.h * layer.kernel.w <= kMaxUnrolledTaps && !unrolled_taps_crash_halide(layer, lanes)) {
@@ -75,7 +63,7 @@ ScheduleSpace cpu_depthwise_space(const std::string &family, int lanes, int regi
             {{"lanes", {lanes}},
              {"x_vectors", x_vectors},
              {"y_rows", {1, 2, 4, 7}},
-             {"stage_input", plane_staging_choices(layer)},
+             {"stage_input", {0, 1}},
              {"unroll_taps", unroll},
              {"tasks", parallel_task_counts()}},
             registers};
@@ -88,7 +76,7 @@ ScheduleChoice cpu_depthwise_choice(const std::string &family, int lanes, int x_
             {{"lanes", lanes},
              {"x_vectors", x_vectors},
              {"y_rows", y_rows},
-             {"stage_input", plane_staging_choices(layer).back()},
+             {"stage_input", 1},
              {"unroll_taps", unroll},
              {"tasks", default_plane_tasks(layer)}}};
 }

@@ -36,11 +36,16 @@ void tile_planes(Stage stage, LoweredConv &lc, const ScheduleChoice &choice, con
 }
 
 void stage_input_plane(LoweredConv &lc, const ScheduleChoice &choice, const TileLoops &t) {
-    // Storage for one plane, allocated once per task on the heap and reused by its channels
-    // (the channel dimension folds to 1): a heap plane per channel ran the 14x14 layer at 26-46
-    // GFLOP/s, against 56-66 for a plane per channel on the stack and 40-64 for this (one thread).
+    // Storage for planes, allocated once per task on the heap and reused by its channels: a heap
+    // plane per channel ran the 14x14 layer at 26-46 GFLOP/s, against 56-66 for a plane per
+    // channel on the stack and 40-64 for a folded one (one thread).
+    // Two planes, not one: with one, the last tile's reads have constant indices, and Halide 14
+    // marks a strided read at an odd constant index as aligned (it shifts the index down by one,
+    // and its alignment arithmetic takes a constant modulo 0 as 0): an aligned move at an
+    // unaligned address, SIGSEGV. Alternating planes keep the channel in every index. Side by
+    // side, one thread, the 32-channel 112x112 layer ran the same with either (85-90 GFLOP/s).
     const Var channel = lc.plane.args()[2];
-    lc.plane.store_at(lc.output, lc.k).compute_at(lc.output, t.channel).fold_storage(channel, 1);
+    lc.plane.store_at(lc.output, lc.k).compute_at(lc.output, t.channel).fold_storage(channel, 2);
     lc.plane.store_in(MemoryType::Heap);
     // Halide 14 finishes a guarded vector loop with scalar iterations: rows narrower than a
     // vector (MobileNetV2's 14 and 7) are copied with half vectors.

@@ -173,13 +173,12 @@ int depthwise_tile_rows(const Layer &layer) {
 // One vector wide, on the channel's staged plane, taps unrolled: the rows' windows overlap, so
 // each loaded input vector serves up to 3 rows of a 3x3 window. Against the previous default
 // (one row of 4 vectors, padding evaluated per tap), one thread, side by side: MobileNetV2's
-// 112x112 layer 79-93 GFLOP/s against 42 (docs/performance.md). Strided layers read in place
-// (cpu_conv_space.cpp) and take 2 vectors: 4 rows of them ran the stride-2 56x56 layer at 23
-// GFLOP/s, of one vector at 13.
+// 112x112 layer 79-93 GFLOP/s against 42 (docs/performance.md). Strided layers too: the
+// stride-2 56x56 layer ran at 37-41 GFLOP/s, against 23-24 for 2 vectors read in place, the
+// previous default (2026-11-26, ninth session).
 ScheduleChoice x86_depthwise_default(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
-    int x_vectors = layer.stride.w == 1 ? 1 : 2;
-    return cpu_depthwise_choice(family(isa, "depthwise"), isa.lanes, x_vectors, depthwise_tile_rows(layer), layer);
+    return cpu_depthwise_choice(family(isa, "depthwise"), isa.lanes, 1, depthwise_tile_rows(layer), layer);
 }
 
 ScheduleSpace x86_lane_blocked_space(const Layer &layer, const Target &target) {

@@ -290,6 +290,10 @@ std::vector<FamilyCase> depthwise_cases() {
     circular_4.input_shape = convc::Shape4{1, 5, 22, 4};
     Layer same4 = with_padding(conv(5, 5, {4, 4}, {1, 1}, {0, 0}, {1, 1}, 5), PaddingKind::Same);
     Layer valid = with_padding(conv(3, 3, {3, 3}, {2, 2}, {0, 0}, {1, 1}, 3), PaddingKind::Valid);
+    // A staged plane read at stride 2 in a last tile of constant indices: with one plane per
+    // task Halide 14 emitted an aligned move at an unaligned address here (4 vectors, 7 rows).
+    Layer fixed_s2_k5 = conv(8, 8, {5, 5}, {2, 2}, {2, 2}, {1, 1}, 8);
+    fixed_s2_k5.input_shape = convc::Shape4{1, 8, 57, 57};
     return {
         {"k3_p1", conv(8, 8, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 8), {1, 8, 19, 37}},
         {"k3_s2_zeros", conv(6, 6, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 6, false), {2, 6, 23, 35}},
@@ -304,6 +308,7 @@ std::vector<FamilyCase> depthwise_cases() {
         {"fixed_s2_reflect", fixed_s2, {1, 6, 23, 35}},
         {"fixed_s3_circular", fixed_s3, {1, 4, 13, 11}},
         {"fixed_circular_rows_of_4", circular_4, {1, 5, 22, 4}},
+        {"fixed_s2_k5_57", fixed_s2_k5, {1, 8, 57, 57}},
         {"narrow_3", conv(2, 2, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 2), {1, 2, 5, 3}},
     };
 }
@@ -314,12 +319,12 @@ TEST_P(DepthwiseSweep, EveryTileMatchesReference) {
     const FamilyCase &c = GetParam();
     convc::ScheduleChoice base = convc::x86_depthwise_default(c.layer, Halide::get_host_target());
     std::vector<convc::ScheduleChoice> choices = {base};
-    for (auto [x_vectors, y_rows, stage, unroll, tasks] :
-         {std::tuple{2, 7, 1, 0, 4}, std::tuple{1, 2, 0, 1, 0}, std::tuple{4, 1, 1, 1, 16}}) {
+    for (auto [x_vectors, y_rows, stage, unroll, tasks] : {std::tuple{2, 7, 1, 0, 4}, std::tuple{1, 2, 0, 1, 0},
+                                                            std::tuple{4, 1, 1, 1, 16}, std::tuple{4, 7, 1, 1, 1}}) {
         convc::ScheduleChoice v = base;
         v.params["x_vectors"] = x_vectors;
         v.params["y_rows"] = y_rows;
-        v.params["stage_input"] = c.layer.stride.w == 1 ? stage : 0;
+        v.params["stage_input"] = stage;
         v.params["unroll_taps"] = base.param("unroll_taps") ? unroll : 0;
         v.params["tasks"] = tasks;
         choices.push_back(v);
