@@ -1,7 +1,6 @@
 #include "tune/measure_schedule.h"
 
 #include "io/memory_layout.h"
-#include "jit/jit_layer.h"
 #include "reference/layer_reference.h"
 #include "reference/reference_check.h"
 
@@ -30,43 +29,58 @@ LayerTrial make_layer_trial(const Layer &layer) {
     return t;
 }
 
-Measurement measure_schedule(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule,
-                             const LayerTrial &trial, double min_seconds, bool also_one_thread) {
-    Measurement m;
+CheckedKernel::CheckedKernel(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule,
+                             const LayerTrial &trial) {
     try {
-        JitLayer kernel(layer, target, schedule);
+        kernel_ = std::make_unique<JitLayer>(layer, target, schedule);
         Shape4 w = weight_shape(layer);
-        std::vector<float> x = nchw_to_layout(trial.x.data(), trial.input, layer.layout);
-        TensorRef in{x.data(), {trial.input.begin(), trial.input.end()}};
+        x_ = nchw_to_layout(trial.x.data(), trial.input, layer.layout);
+        TensorRef in{x_.data(), {trial.input.begin(), trial.input.end()}};
         TensorRef weight{trial.w.data(), {w.begin(), w.end()}};
         std::optional<TensorRef> bias;
         if (layer.bias) {
             bias = TensorRef{trial.b.data(), {layer.out_channels}};
         }
-        std::vector<float> y(count(trial.output));
-        kernel.run(in, weight, bias, y.data());
-        double error =
-            convc_reference::max_relative_error(layout_to_nchw(y.data(), trial.output, layer.layout), trial.reference);
+        y_.resize(count(trial.output));
+        kernel_->run(in, weight, bias, y_.data());
+        double error = convc_reference::max_relative_error(layout_to_nchw(y_.data(), trial.output, layer.layout),
+                                                           trial.reference);
         if (!(error <= convc_reference::kTolerance)) {
-            m.failure = "wrong result (max relative error " + std::to_string(error) + ")";
-            return m;
+            failure_ = "wrong result (max relative error " + std::to_string(error) + ")";
+            return;
         }
-        // Weights are packed once outside the timing, as a framework (and oneDNN here) does.
-        // A GPU's tensors stay on the device between timed runs.
-        Halide::Buffer<float> packed = kernel.pack_weights(weight);
-        std::function<void()> call = kernel.repeatable_call(in, packed, bias, y.data());
-        m.timing = time_repeated(call, 5, min_seconds);
-        double gflop = 2.0 * multiply_accumulates(layer, trial.input) * 1e-9;
-        m.gflops = gflop / m.timing.median_s;
+        packed_ = kernel_->pack_weights(weight);
+        call_ = kernel_->repeatable_call(in, packed_, bias, y_.data());
+        gflop_ = 2.0 * multiply_accumulates(layer, trial.input) * 1e-9;
+    } catch (const Halide::Error &e) {
+        failure_ = std::string("Halide: ") + e.what();
+    }
+}
+
+Measurement CheckedKernel::time(double min_seconds, bool also_one_thread) {
+    Measurement m;
+    m.failure = failure_;
+    if (!ok()) {
+        return m;
+    }
+    try {
+        kernel_->run_on_calling_thread(false);
+        m.timing = time_repeated(call_, 5, min_seconds);
+        m.gflops = gflop_ / m.timing.median_s;
         if (also_one_thread) {
-            kernel.run_on_calling_thread(true);
-            m.one_thread_gflops = gflop / time_repeated(call, 5, min_seconds).median_s;
+            kernel_->run_on_calling_thread(true);
+            m.one_thread_gflops = gflop_ / time_repeated(call_, 5, min_seconds).median_s;
         }
         m.ok = true;
     } catch (const Halide::Error &e) {
         m.failure = std::string("Halide: ") + e.what();
     }
     return m;
+}
+
+Measurement measure_schedule(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule,
+                             const LayerTrial &trial, double min_seconds, bool also_one_thread) {
+    return CheckedKernel(layer, target, schedule, trial).time(min_seconds, also_one_thread);
 }
 
 }  // namespace convc

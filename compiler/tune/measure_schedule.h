@@ -1,11 +1,14 @@
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "Halide.h"
 
 #include "bench/timing.h"
+#include "jit/jit_layer.h"
 #include "schedules/schedule_choice.h"
 #include "spec/layer.h"
 #include "spec/layer_geometry.h"
@@ -31,9 +34,31 @@ struct Measurement {
     double one_thread_gflops = 0;  // measured only when asked: the parallel loops run serially
 };
 
-// Compiles `schedule` for this machine, checks its output against the reference, and
-// times it: a candidate that computes the wrong thing is never accepted, however fast. A GPU
-// kernel is timed with its tensors already on the device, the copies left out.
+// A candidate compiled for this machine and checked against the reference once, then timed
+// as often as asked: a candidate that computes the wrong thing is never accepted, however
+// fast. Weights are packed once outside the timing, as a framework (and oneDNN here) does; a
+// GPU kernel is timed with its tensors already on the device, the copies left out.
+class CheckedKernel {
+public:
+    CheckedKernel(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule,
+                  const LayerTrial &trial);
+
+    bool ok() const { return failure_.empty(); }
+    const std::string &failure() const { return failure_; }  // why it was rejected
+
+    // A Measurement with `ok` false and the failure, when the kernel was rejected.
+    Measurement time(double min_seconds, bool also_one_thread);
+
+private:
+    std::string failure_;
+    std::unique_ptr<JitLayer> kernel_;
+    std::vector<float> x_, y_;
+    Halide::Buffer<float> packed_;
+    std::function<void()> call_;
+    double gflop_ = 0;
+};
+
+// A CheckedKernel timed once.
 Measurement measure_schedule(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule,
                              const LayerTrial &trial, double min_seconds = 0.15, bool also_one_thread = false);
 

@@ -341,6 +341,30 @@ TEST(MeasureSchedule, TimesOneThreadWhenAsked) {
     EXPECT_EQ(convc::measure_schedule(layer, kHost, c, trial, 0.01).one_thread_gflops, 0);
 }
 
+// The tuner's final times each finalist in turns: one compiled and checked kernel, timed again
+// and again; a kernel whose output is wrong is never timed.
+TEST(MeasureSchedule, ACheckedKernelIsTimedRepeatedlyAndAWrongOneNever) {
+    convc::Layer layer = small_layer();
+    convc::LayerTrial trial = convc::make_layer_trial(layer);
+    convc::ScheduleChoice c = convc::default_schedule(layer, kHost);
+    convc::CheckedKernel kernel(layer, kHost, c, trial);
+    ASSERT_TRUE(kernel.ok()) << kernel.failure();
+    for (int turn = 0; turn < 2; turn++) {
+        convc::Measurement m = kernel.time(0.01, true);
+        ASSERT_TRUE(m.ok) << m.failure;
+        EXPECT_GT(m.gflops, 0);
+        EXPECT_GT(m.one_thread_gflops, 0);
+    }
+    trial.reference[0] += 1.0;
+    convc::CheckedKernel wrong(layer, kHost, c, trial);
+    EXPECT_FALSE(wrong.ok());
+    EXPECT_NE(wrong.failure().find("wrong result"), std::string::npos) << wrong.failure();
+    convc::Measurement m = wrong.time(0.01, true);
+    EXPECT_FALSE(m.ok);
+    EXPECT_EQ(m.gflops, 0);
+    EXPECT_EQ(m.failure, wrong.failure());
+}
+
 TEST(MeasureSchedule, HalideAutoschedulersGiveCorrectKernels) {
     convc::Layer layer = small_layer();
     convc::LayerTrial trial = convc::make_layer_trial(layer);
