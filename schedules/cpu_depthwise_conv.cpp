@@ -43,7 +43,7 @@ void stage_input_plane(LoweredConv &lc, const ScheduleChoice &choice, const Tile
     // marks a strided read at an odd constant index as aligned (it shifts the index down by one,
     // and its alignment arithmetic takes a constant modulo 0 as 0): an aligned move at an
     // unaligned address, SIGSEGV. Alternating planes keep the channel in every index. Side by
-    // side, one thread, the 32-channel 112x112 layer ran the same with either (85-90 GFLOP/s).
+    // side, one thread, the 32-channel 112x112 layer ran the same with either (84-91 GFLOP/s).
     const Var channel = lc.plane.args()[2];
     lc.plane.store_at(lc.output, lc.k).compute_at(lc.output, t.channel).fold_storage(channel, 2);
     lc.plane.store_in(MemoryType::Heap);
