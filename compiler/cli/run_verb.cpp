@@ -7,9 +7,7 @@
 #include "pipeline/schedule_selection.h"
 #include "schedule_options.h"
 #include "jit/jit_layer.h"
-#include "spec/did_you_mean.h"
-#include "spec/spec_error.h"
-#include "target/target_name.h"
+#include "layer_here.h"
 #include "verbs.h"
 
 namespace convc {
@@ -26,28 +24,6 @@ struct RunOptions {
     std::string target = "host";
     ScheduleOptions schedules;
 };
-
-const Layer &find_layer(const ModuleSpec &module, const std::string &name) {
-    std::vector<std::string> names;
-    for (const Layer &layer : module.layers) {
-        if (layer.name == name) {
-            return layer;
-        }
-        names.push_back(layer.name);
-    }
-    throw SpecError({"", 0, 0}, "--layer", "no layer '" + name + "' in module " + module.name + did_you_mean(name, names));
-}
-
-// JIT code runs here, so the target must be one this CPU (and GPU, if it names one) executes.
-Halide::Target runnable_target(const std::string &name) {
-    Halide::Target target = resolve_target(name);
-    if (!runs_here(target)) {
-        throw SpecError({"", 0, 0}, "--target",
-                        "'" + name + "' does not run on this machine (" + Halide::get_host_target().to_string() +
-                            "); use `convc generate` for other targets");
-    }
-    return target;
-}
 
 int run(const RunOptions &options) {
     ModuleSpec module = load_spec(options.spec);

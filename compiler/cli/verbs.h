@@ -19,6 +19,7 @@ void add_run_verb(CLI::App &app, VerbAction &action);
 void add_targets_verb(CLI::App &app, VerbAction &action);
 void add_tune_verb(CLI::App &app, VerbAction &action);
 void add_bench_verb(CLI::App &app, VerbAction &action);
+void add_compare_verb(CLI::App &app, VerbAction &action);
 
 // Parses and validates a spec file: the first step of every verb.
 ModuleSpec load_spec(const std::string &path);

@@ -104,6 +104,30 @@ TEST_F(TuneBench, BadBudgetAndThreadsAreRefused) {
     EXPECT_NE(threads.output.find("'--threads'"), std::string::npos) << threads.output;
 }
 
+// Side by side: the default first, then each variant, every one timed once per round.
+TEST_F(TuneBench, CompareTimesTheDefaultAndVariantsInTurns) {
+    Result r = sh(convc() + " compare " + seed_spec() +
+                  " --layer conv_pad1 -v x_vectors=1 -v tile_k=1,tasks=1 --rounds 2 --seconds 0.01 --db '" +
+                  (dir_ / "empty.yaml").string() + "'");
+    ASSERT_EQ(r.status, 0) << r.output;
+    for (const char *row : {"\n1      default", "\n1      variant 1", "\n2      variant 2", "\nbest   variant 2"}) {
+        EXPECT_NE(r.output.find(row), std::string::npos) << row << " missing from:\n" << r.output;
+    }
+    EXPECT_NE(r.output.find("x_vectors=1"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("of the default"), std::string::npos) << r.output;
+}
+
+TEST_F(TuneBench, CompareRefusesAVariantOutsideTheSpaces) {
+    for (const char *variant : {"x_pixels=4", "x_vectors=5", "x_vectors=two", "family=nope", "tasks"}) {
+        Result r = sh(convc() + " compare " + seed_spec() + " --layer conv_pad1 -v " + variant);
+        EXPECT_EQ(r.status, 2) << variant << ":\n" << r.output;
+        EXPECT_NE(r.output.find("'--variant'"), std::string::npos) << r.output;
+    }
+    Result unknown_layer = sh(convc() + " compare " + seed_spec() + " --layer conv_pad");
+    EXPECT_EQ(unknown_layer.status, 2) << unknown_layer.output;
+    EXPECT_NE(unknown_layer.output.find("did you mean 'conv_pad1'"), std::string::npos) << unknown_layer.output;
+}
+
 TEST_F(TuneBench, BenchComparesWithOnednnAndWritesCsvAndChart) {
     Result bench = sh(convc() + " bench " + seed_spec() + " --threads 1 --schedule default -o '" + dir_.string() + "'");
     ASSERT_EQ(bench.status, 0) << bench.output;

@@ -1,0 +1,200 @@
+// convc compare SPEC --layer L [--variant k=v,...]...: times schedules of one layer side by side
+// on this machine, in turns, as `tune` times its finalists: the default, the tuned entry and
+// each variant, every one checked against the reference first.
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include "layer_here.h"
+#include "schedule_options.h"
+#include "schedules/choose_schedule.h"
+#include "spec/did_you_mean.h"
+#include "spec/spec_error.h"
+#include "tune/measure_schedule.h"
+#include "verbs.h"
+
+namespace convc {
+
+namespace {
+
+struct CompareOptions {
+    std::string spec;
+    std::string layer;
+    std::string target = "host";
+    std::vector<std::string> variants;
+    int rounds = 2;
+    double seconds = 0.3;
+    ScheduleOptions schedules;
+};
+
+struct Candidate {
+    std::string label;
+    ScheduleChoice choice;
+    std::unique_ptr<CheckedKernel> kernel;
+    double gflops = 0, one_thread_gflops = 0;  // the best of its turns
+};
+
+SpecError variant_error(const std::string &message) {
+    return SpecError({"", 0, 0}, "--variant", message);
+}
+
+std::vector<std::string> parameter_names(const std::string &family, const Layer &layer, const Halide::Target &target) {
+    std::vector<std::string> names;
+    for (const ScheduleSpace &space : schedule_spaces(layer, target)) {
+        if (space.family == family) {
+            for (const ParamRange &range : space.params) {
+                names.push_back(range.name);
+            }
+        }
+    }
+    return names;
+}
+
+std::string joined(const std::vector<std::string> &words) {
+    std::string text;
+    for (const std::string &word : words) {
+        text += (text.empty() ? "" : ", ") + word;
+    }
+    return text;
+}
+
+// "name=value,..." over the layer's default; family=F starts from F's default instead.
+ScheduleChoice parse_variant(const std::string &text, const Layer &layer, const Halide::Target &target) {
+    const ScheduleChoice fallback = default_schedule(layer, target);
+    ScheduleChoice wanted{fallback.family, {}};
+    bool family_given = false;
+    std::stringstream items(text);
+    for (std::string item; std::getline(items, item, ',');) {
+        size_t eq = item.find('=');
+        std::string name = item.substr(0, eq), value = eq == std::string::npos ? "" : item.substr(eq + 1);
+        if (name.empty() || value.empty()) {
+            throw variant_error("'" + item + "' in '" + text + "' is not name=value");
+        }
+        if (name == "family") {
+            wanted.family = value;
+            family_given = true;
+            continue;
+        }
+        char *end = nullptr;
+        long number = std::strtol(value.c_str(), &end, 10);
+        if (*end != '\0') {
+            throw variant_error("'" + value + "' (" + name + " in '" + text + "') is not an integer");
+        }
+        wanted.params[name] = static_cast<int>(number);
+    }
+    if (!family_given) {
+        wanted.params.insert(fallback.params.begin(), fallback.params.end());
+    }
+    std::vector<std::string> names = parameter_names(wanted.family, layer, target);
+    for (const auto &[name, value] : wanted.params) {
+        if (std::find(names.begin(), names.end(), name) == names.end() && !names.empty()) {
+            throw variant_error("family " + wanted.family + " has no parameter '" + name + "'" +
+                                did_you_mean(name, names) + "; its parameters: " + joined(names));
+        }
+    }
+    std::optional<ScheduleChoice> completed = complete_schedule(wanted, layer, target);
+    if (!completed) {
+        std::vector<std::string> families;
+        for (const ScheduleSpace &space : schedule_spaces(layer, target)) {
+            families.push_back(space.family);
+        }
+        throw variant_error("'" + text + "' (" + wanted.to_string() + ") fits no schedule space of layer " +
+                            layer.name + " on this target; its families: " + joined(families));
+    }
+    return *completed;
+}
+
+int process_threads() {
+    const char *env = std::getenv("HL_NUM_THREADS");
+    return env && std::atoi(env) > 0 ? std::atoi(env) : static_cast<int>(std::thread::hardware_concurrency());
+}
+
+void print_row(const std::string &round, const Candidate &c, double gflops, double one_thread) {
+    std::printf("%-6s %-18s %9.1f %9.1f  %s\n", round.c_str(), c.label.c_str(), gflops, one_thread,
+                c.choice.to_string().c_str());
+}
+
+int compare(const CompareOptions &options) {
+    if (options.rounds < 1 || !(options.seconds > 0)) {
+        throw SpecError({"", 0, 0}, options.rounds < 1 ? "--rounds" : "--seconds", "must be positive");
+    }
+    ModuleSpec module = load_spec(options.spec);
+    const Layer &layer = find_layer(module, options.layer);
+    Halide::Target target = runnable_target(options.target);
+    std::vector<Candidate> candidates;
+    ScheduleChoice fallback = default_schedule(layer, target);
+    candidates.push_back({"default", fallback});
+    ScheduleDatabase database = options.schedules.load_database();
+    if (auto stored = database.find(layer, target)) {
+        if (auto tuned = complete_schedule(stored->schedule, layer, target); tuned && !(*tuned == fallback)) {
+            candidates.push_back({"tuned (database)", *tuned});
+        }
+    }
+    for (size_t i = 0; i < options.variants.size(); i++) {
+        candidates.push_back({"variant " + std::to_string(i + 1), parse_variant(options.variants[i], layer, target)});
+    }
+
+    LayerTrial trial = make_layer_trial(layer);
+    int threads = process_threads();
+    std::printf("convc compare: %s on %s, %d round(s) of %.2f s per timing; GFLOP/s at %d thread(s) and at 1\n",
+                layer.name.c_str(), target.to_string().c_str(), options.rounds, options.seconds, threads);
+    std::printf("%-6s %-18s %9s %9s  %s\n", "round", "candidate", (std::to_string(threads) + " thr").c_str(),
+                "1 thr", "schedule");
+    int status = 0;
+    for (Candidate &c : candidates) {
+        c.kernel = std::make_unique<CheckedKernel>(layer, target, c.choice, trial);
+        if (!c.kernel->ok()) {
+            std::printf("%-6s %-18s rejected: %s  %s\n", "-", c.label.c_str(), c.kernel->failure().c_str(),
+                        c.choice.to_string().c_str());
+            status = 1;
+        }
+    }
+    for (int round = 1; round <= options.rounds; round++) {
+        for (Candidate &c : candidates) {
+            if (!c.kernel->ok()) {
+                continue;
+            }
+            Measurement m = c.kernel->time(options.seconds, true);
+            c.gflops = std::max(c.gflops, m.gflops);
+            c.one_thread_gflops = std::max(c.one_thread_gflops, m.one_thread_gflops);
+            print_row(std::to_string(round), c, m.gflops, m.one_thread_gflops);
+        }
+    }
+    const Candidate &base = candidates.front();
+    for (const Candidate &c : candidates) {
+        if (c.kernel->ok()) {
+            print_row("best", c, c.gflops, c.one_thread_gflops);
+            if (base.kernel->ok()) {
+                std::printf("%-6s %-18s %8.2fx %8.2fx  of the default\n", "", "", c.gflops / base.gflops,
+                            c.one_thread_gflops / base.one_thread_gflops);
+            }
+        }
+    }
+    return status;
+}
+
+}  // namespace
+
+void add_compare_verb(CLI::App &app, VerbAction &action) {
+    auto options = std::make_shared<CompareOptions>();
+    CLI::App *verb = app.add_subcommand(
+        "compare", "Time schedules of one layer side by side on this machine: default, tuned entry, variants");
+    verb->add_option("spec", options->spec, "The YAML spec file")->required();
+    verb->add_option("--layer,-l", options->layer, "Name of the layer")->required();
+    verb->add_option("--variant,-v", options->variants,
+                     "Parameters over the default, e.g. x_pixels=4,k_vectors=4 (family=F starts from F's default); "
+                     "repeatable");
+    verb->add_option("--rounds", options->rounds, "Turns each candidate is timed")->capture_default_str();
+    verb->add_option("--seconds", options->seconds, "Minimum time of each timing")->capture_default_str();
+    verb->add_option("--target,-t", options->target, "Halide target string this machine runs, or host")
+        ->capture_default_str();
+    verb->add_option("--db", options->schedules.database,
+                     "Tuned-schedule database (default: $CONVC_SCHEDULE_DB or convc's schedules/db/tuned.yaml)");
+    verb->callback([&action, options] { action = [options] { return compare(*options); }; });
+}
+
+}  // namespace convc
