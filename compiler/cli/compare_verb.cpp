@@ -31,13 +31,6 @@ struct CompareOptions {
     ScheduleOptions schedules;
 };
 
-struct Candidate {
-    std::string label;
-    ScheduleChoice choice;
-    std::unique_ptr<CheckedKernel> kernel;
-    double gflops = 0, one_thread_gflops = 0;  // the best of its turns
-};
-
 SpecError variant_error(const std::string &message) {
     return SpecError({"", 0, 0}, "--variant", message);
 }
@@ -113,9 +106,10 @@ int process_threads() {
     return env && std::atoi(env) > 0 ? std::atoi(env) : static_cast<int>(std::thread::hardware_concurrency());
 }
 
-void print_row(const std::string &round, const Candidate &c, double gflops, double one_thread) {
-    std::printf("%-6s %-18s %9.1f %9.1f  %s\n", round.c_str(), c.label.c_str(), gflops, one_thread,
-                c.choice.to_string().c_str());
+void print_row(const std::string &round, const std::string &label, const ScheduleChoice &choice, double gflops,
+               double one_thread) {
+    std::printf("%-6s %-18s %9.1f %9.1f  %s\n", round.c_str(), label.c_str(), gflops, one_thread,
+                choice.to_string().c_str());
 }
 
 int compare(const CompareOptions &options) {
@@ -125,53 +119,44 @@ int compare(const CompareOptions &options) {
     ModuleSpec module = load_spec(options.spec);
     const Layer &layer = find_layer(module, options.layer);
     Halide::Target target = runnable_target(options.target);
-    std::vector<Candidate> candidates;
-    ScheduleChoice fallback = default_schedule(layer, target);
-    candidates.push_back({"default", fallback});
+    std::vector<std::string> labels = {"default"};
+    std::vector<ScheduleChoice> schedules = {default_schedule(layer, target)};
     ScheduleDatabase database = options.schedules.load_database();
     if (auto stored = database.find(layer, target)) {
-        if (auto tuned = complete_schedule(stored->schedule, layer, target); tuned && !(*tuned == fallback)) {
-            candidates.push_back({"tuned (database)", *tuned});
+        if (auto tuned = complete_schedule(stored->schedule, layer, target); tuned && !(*tuned == schedules[0])) {
+            labels.push_back("tuned (database)");
+            schedules.push_back(*tuned);
         }
     }
     for (size_t i = 0; i < options.variants.size(); i++) {
-        candidates.push_back({"variant " + std::to_string(i + 1), parse_variant(options.variants[i], layer, target)});
+        labels.push_back("variant " + std::to_string(i + 1));
+        schedules.push_back(parse_variant(options.variants[i], layer, target));
     }
 
-    LayerTrial trial = make_layer_trial(layer);
     int threads = process_threads();
     std::printf("convc compare: %s on %s, %d round(s) of %.2f s per timing; GFLOP/s at %d thread(s) and at 1\n",
                 layer.name.c_str(), target.to_string().c_str(), options.rounds, options.seconds, threads);
     std::printf("%-6s %-18s %9s %9s  %s\n", "round", "candidate", (std::to_string(threads) + " thr").c_str(),
                 "1 thr", "schedule");
+    std::vector<Contender> timed = time_in_turns(
+        layer, target, schedules, make_layer_trial(layer), options.rounds, options.seconds,
+        [&](int round, size_t i, const Contender &c, const Measurement &m) {
+            print_row(std::to_string(round), labels[i], c.choice, m.gflops, m.one_thread_gflops);
+        });
     int status = 0;
-    for (Candidate &c : candidates) {
-        c.kernel = std::make_unique<CheckedKernel>(layer, target, c.choice, trial);
+    const Contender &base = timed.front();
+    for (size_t i = 0; i < timed.size(); i++) {
+        const Contender &c = timed[i];
         if (!c.kernel->ok()) {
-            std::printf("%-6s %-18s rejected: %s  %s\n", "-", c.label.c_str(), c.kernel->failure().c_str(),
+            std::printf("%-6s %-18s rejected: %s  %s\n", "best", labels[i].c_str(), c.kernel->failure().c_str(),
                         c.choice.to_string().c_str());
             status = 1;
+            continue;
         }
-    }
-    for (int round = 1; round <= options.rounds; round++) {
-        for (Candidate &c : candidates) {
-            if (!c.kernel->ok()) {
-                continue;
-            }
-            Measurement m = c.kernel->time(options.seconds, true);
-            c.gflops = std::max(c.gflops, m.gflops);
-            c.one_thread_gflops = std::max(c.one_thread_gflops, m.one_thread_gflops);
-            print_row(std::to_string(round), c, m.gflops, m.one_thread_gflops);
-        }
-    }
-    const Candidate &base = candidates.front();
-    for (const Candidate &c : candidates) {
-        if (c.kernel->ok()) {
-            print_row("best", c, c.gflops, c.one_thread_gflops);
-            if (base.kernel->ok()) {
-                std::printf("%-6s %-18s %8.2fx %8.2fx  of the default\n", "", "", c.gflops / base.gflops,
-                            c.one_thread_gflops / base.one_thread_gflops);
-            }
+        print_row("best", labels[i], c.choice, c.gflops, c.one_thread_gflops);
+        if (base.kernel->ok()) {
+            std::printf("%-6s %-18s %8.2fx %8.2fx  of the default\n", "", "", c.gflops / base.gflops,
+                        c.one_thread_gflops / base.one_thread_gflops);
         }
     }
     return status;

@@ -1,5 +1,7 @@
 #include "tune/measure_schedule.h"
 
+#include <algorithm>
+
 #include "io/memory_layout.h"
 #include "reference/layer_reference.h"
 #include "reference/reference_check.h"
@@ -76,6 +78,32 @@ Measurement CheckedKernel::time(double min_seconds, bool also_one_thread) {
         m.failure = std::string("Halide: ") + e.what();
     }
     return m;
+}
+
+std::vector<Contender> time_in_turns(const Layer &layer, const Halide::Target &target,
+                                     const std::vector<ScheduleChoice> &schedules, const LayerTrial &trial, int rounds,
+                                     double min_seconds, const TurnObserver &on_turn) {
+    std::vector<Contender> contenders;
+    for (const ScheduleChoice &schedule : schedules) {
+        contenders.push_back({schedule, std::make_unique<CheckedKernel>(layer, target, schedule, trial)});
+    }
+    for (int round = 1; round <= rounds; round++) {
+        for (size_t i = 0; i < contenders.size(); i++) {
+            Contender &c = contenders[i];
+            if (!c.kernel->ok()) {
+                continue;
+            }
+            Measurement m = c.kernel->time(min_seconds, true);
+            if (m.ok) {
+                c.gflops = std::max(c.gflops, m.gflops);
+                c.one_thread_gflops = std::max(c.one_thread_gflops, m.one_thread_gflops);
+            }
+            if (on_turn) {
+                on_turn(round, i, c, m);
+            }
+        }
+    }
+    return contenders;
 }
 
 Measurement measure_schedule(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule,

@@ -58,6 +58,23 @@ private:
     double gflop_ = 0;
 };
 
+// One of several schedules timed side by side: the best of its turns at the process's thread
+// count and on one thread.
+struct Contender {
+    ScheduleChoice choice;
+    std::unique_ptr<CheckedKernel> kernel;
+    double gflops = 0, one_thread_gflops = 0;
+};
+
+// Compiles and checks each schedule once, then times the accepted ones in turns, `rounds` times
+// round, each keeping its best time per thread count: another process only ever slows a timing
+// down, and a burst of a second or two hits one of a schedule's turns, not all of them.
+// `on_turn`, if given, sees every timing as it is made, with the schedule's index in `schedules`.
+using TurnObserver = std::function<void(int round, size_t index, const Contender &, const Measurement &)>;
+std::vector<Contender> time_in_turns(const Layer &layer, const Halide::Target &target,
+                                     const std::vector<ScheduleChoice> &schedules, const LayerTrial &trial, int rounds,
+                                     double min_seconds, const TurnObserver &on_turn = nullptr);
+
 // A CheckedKernel timed once.
 Measurement measure_schedule(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule,
                              const LayerTrial &trial, double min_seconds = 0.15, bool also_one_thread = false);

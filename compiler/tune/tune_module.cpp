@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <memory>
 #include <optional>
 #include <ostream>
 #include <set>
@@ -38,64 +37,43 @@ void show_progress(std::ostream &out, size_t index, size_t total, const Layer &l
 }
 
 // A shared machine makes single timings noisy, and the search keeps the luckiest: leaders
-// within the noise of the best are timed again, longer, at this process's thread count and on
-// one thread, and the best geometric mean of the two wins. Schedules within the noise at two
-// threads can differ by 2x at one (MobileNetV2's 32-channel depthwise layer: 111 and 106
-// GFLOP/s at two threads, 60 and 111 at one), and convc bench reports both.
-// The finalists are timed in turns, twice round, each keeping its best time at each thread
-// count: another process slows a timing down, never up, and a slowdown of a second or two
-// hits one finalist's turn, not all of its turns (a finalist timed once had stored an entry
-// that ran at 34.6 GFLOP/s at one thread in a bench run beside a default at 53.3).
+// within the noise of the best are timed again, in turns, twice round (time_in_turns), at this
+// process's thread count and on one thread, and the best geometric mean of the two wins.
+// Schedules within the noise at two threads can differ by 2x at one (MobileNetV2's 32-channel
+// depthwise layer: 111 and 106 GFLOP/s at two threads, 60 and 111 at one), and convc bench
+// reports both. A finalist timed once had stored an entry that ran at 34.6 GFLOP/s at one
+// thread in a bench run beside a default at 53.3.
 constexpr size_t kFinalists = 3;
 constexpr double kNoiseBand = 0.9;  // single timings here are often off by more than 10%
 constexpr int kFinalRounds = 2;
 constexpr double kFinalSeconds = 0.2;
-
-struct Finalist {
-    ScheduleChoice choice;
-    std::unique_ptr<CheckedKernel> kernel;
-    double gflops = 0, one_thread_gflops = 0;  // the best of its turns
-};
 
 // The default joins the final whatever its search timing: an entry is stored only if it beats
 // the default on the longer timings too (bench runs had shown tuned entries slower than their
 // default, at one thread, two or both).
 ScheduleChoice confirm_leaders(const Layer &layer, const Halide::Target &target, const CandidateSearch &search,
                                const LayerTrial &trial, const ScheduleChoice &fallback, TunedEntry &entry) {
-    std::vector<ScheduleChoice> choices;
+    std::vector<ScheduleChoice> finalists;
     for (const auto &[choice, gflops] : search.leaders(kFinalists)) {
         if (gflops >= kNoiseBand * search.best_score()) {
-            choices.push_back(choice);
+            finalists.push_back(choice);
         }
     }
-    if (std::find(choices.begin(), choices.end(), fallback) == choices.end()) {
-        choices.push_back(fallback);
+    if (std::find(finalists.begin(), finalists.end(), fallback) == finalists.end()) {
+        finalists.push_back(fallback);
     }
     entry.gflops = search.best_score();
-    if (choices.size() < 2) {
+    if (finalists.size() < 2) {
         return search.best();
-    }
-    std::vector<Finalist> finalists;
-    for (const ScheduleChoice &choice : choices) {
-        finalists.push_back({choice, std::make_unique<CheckedKernel>(layer, target, choice, trial)});
-    }
-    for (int round = 0; round < kFinalRounds; round++) {
-        for (Finalist &f : finalists) {
-            Measurement m = f.kernel->time(kFinalSeconds, true);
-            if (m.ok) {
-                f.gflops = std::max(f.gflops, m.gflops);
-                f.one_thread_gflops = std::max(f.one_thread_gflops, m.one_thread_gflops);
-            }
-        }
     }
     ScheduleChoice winner = search.best();
     double winner_score = 0.0;
-    for (const Finalist &f : finalists) {
-        double score = std::sqrt(f.gflops * f.one_thread_gflops);
+    for (const Contender &c : time_in_turns(layer, target, finalists, trial, kFinalRounds, kFinalSeconds)) {
+        double score = std::sqrt(c.gflops * c.one_thread_gflops);
         if (score > winner_score) {
-            winner = f.choice;
+            winner = c.choice;
             winner_score = score;
-            entry.gflops = f.gflops;
+            entry.gflops = c.gflops;
         }
     }
     return winner;

@@ -365,6 +365,36 @@ TEST(MeasureSchedule, ACheckedKernelIsTimedRepeatedlyAndAWrongOneNever) {
     EXPECT_EQ(m.failure, wrong.failure());
 }
 
+// The final's turns: every accepted schedule once a round, in the order given, each keeping its
+// best; a schedule whose output is wrong is never timed.
+TEST(MeasureSchedule, TimesSchedulesInTurnsAndNeverAWrongOne) {
+    convc::Layer layer = small_layer();
+    convc::LayerTrial trial = convc::make_layer_trial(layer);
+    convc::ScheduleChoice c = convc::default_schedule(layer, kHost);
+    std::vector<std::pair<int, size_t>> turns;
+    std::vector<convc::Contender> timed = convc::time_in_turns(
+        layer, kHost, {c, c}, trial, 2, 0.01,
+        [&](int round, size_t i, const convc::Contender &, const convc::Measurement &m) {
+            EXPECT_TRUE(m.ok) << m.failure;
+            turns.emplace_back(round, i);
+        });
+    EXPECT_EQ(turns, (std::vector<std::pair<int, size_t>>{{1, 0}, {1, 1}, {2, 0}, {2, 1}}));
+    ASSERT_EQ(timed.size(), 2u);
+    for (const convc::Contender &t : timed) {
+        EXPECT_GT(t.gflops, 0);
+        EXPECT_GT(t.one_thread_gflops, 0);
+    }
+    trial.reference[0] += 1.0;
+    turns.clear();
+    timed = convc::time_in_turns(layer, kHost, {c}, trial, 2, 0.01,
+                                 [&](int round, size_t i, const convc::Contender &, const convc::Measurement &) {
+                                     turns.emplace_back(round, i);
+                                 });
+    EXPECT_TRUE(turns.empty());
+    EXPECT_FALSE(timed[0].kernel->ok());
+    EXPECT_EQ(timed[0].gflops, 0);
+}
+
 TEST(MeasureSchedule, HalideAutoschedulersGiveCorrectKernels) {
     convc::Layer layer = small_layer();
     convc::LayerTrial trial = convc::make_layer_trial(layer);
