@@ -43,7 +43,8 @@ void stage_input_plane(LoweredConv &lc, const ScheduleChoice &choice, const Tile
     // 14 loads a stride-2 vector at an odd constant index from the even index below it, marked
     // 64-byte aligned (seen in the LLVM IR: `align 64` 8 bytes past a boundary): SIGSEGV.
     // Alternating planes keep the channel in every index. Side by side, one thread, the
-    // 32-channel 112x112 layer ran the same with either (84-91 GFLOP/s).
+    // 32-channel 112x112 layer ran the same with either (84-91 GFLOP/s); the stride-2 56x56 layer
+    // about a tenth slower with two (29.8-37.1 against 34.1-40.6 GFLOP/s).
     const Var channel = lc.plane.args()[2];
     lc.plane.store_at(lc.output, lc.k).compute_at(lc.output, t.channel).fold_storage(channel, 2);
     lc.plane.store_in(MemoryType::Heap);

@@ -174,8 +174,8 @@ int depthwise_tile_rows(const Layer &layer) {
 // each loaded input vector serves up to 3 rows of a 3x3 window. Against the previous default
 // (one row of 4 vectors, padding evaluated per tap), one thread, side by side: MobileNetV2's
 // 112x112 layer 79-93 GFLOP/s against 42 (docs/performance.md). Strided layers too: the
-// stride-2 56x56 layer ran at 35-38 GFLOP/s, against 23-24 for 2 vectors read in place, the
-// previous default (one thread, 2026-11-26, ninth session).
+// stride-2 56x56 layer ran at 30-37 GFLOP/s on the two alternating planes, against 23-24 for 2
+// vectors read in place, the previous default (one thread, 2026-11-26, ninth session).
 ScheduleChoice x86_depthwise_default(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
     return cpu_depthwise_choice(family(isa, "depthwise"), isa.lanes, 1, depthwise_tile_rows(layer), layer);

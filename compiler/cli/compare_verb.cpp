@@ -7,7 +7,6 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
-#include <thread>
 
 #include "layer_here.h"
 #include "schedule_options.h"
@@ -101,11 +100,6 @@ ScheduleChoice parse_variant(const std::string &text, const Layer &layer, const 
     return *completed;
 }
 
-int process_threads() {
-    const char *env = std::getenv("HL_NUM_THREADS");
-    return env && std::atoi(env) > 0 ? std::atoi(env) : static_cast<int>(std::thread::hardware_concurrency());
-}
-
 void print_row(const std::string &round, const std::string &label, const ScheduleChoice &choice, double gflops,
                double one_thread) {
     std::printf("%-6s %-18s %9.1f %9.1f  %s\n", round.c_str(), label.c_str(), gflops, one_thread,
@@ -133,7 +127,7 @@ int compare(const CompareOptions &options) {
         schedules.push_back(parse_variant(options.variants[i], layer, target));
     }
 
-    int threads = process_threads();
+    int threads = kernel_thread_count();
     std::printf("convc compare: %s on %s, %d round(s) of %.2f s per timing; GFLOP/s at %d thread(s) and at 1\n",
                 layer.name.c_str(), target.to_string().c_str(), options.rounds, options.seconds, threads);
     std::printf("%-6s %-18s %9s %9s  %s\n", "round", "candidate", (std::to_string(threads) + " thr").c_str(),

@@ -1,6 +1,8 @@
 #include "tune/measure_schedule.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <thread>
 
 #include "io/memory_layout.h"
 #include "reference/layer_reference.h"
@@ -104,6 +106,11 @@ std::vector<Contender> time_in_turns(const Layer &layer, const Halide::Target &t
         }
     }
     return contenders;
+}
+
+int kernel_thread_count() {
+    const char *env = std::getenv("HL_NUM_THREADS");
+    return env && std::atoi(env) > 0 ? std::atoi(env) : static_cast<int>(std::thread::hardware_concurrency());
 }
 
 Measurement measure_schedule(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule,

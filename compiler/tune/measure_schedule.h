@@ -75,6 +75,9 @@ std::vector<Contender> time_in_turns(const Layer &layer, const Halide::Target &t
                                      const std::vector<ScheduleChoice> &schedules, const LayerTrial &trial, int rounds,
                                      double min_seconds, const TurnObserver &on_turn = nullptr);
 
+// The threads Halide's pool runs kernels on in this process: HL_NUM_THREADS, else every core.
+int kernel_thread_count();
+
 // A CheckedKernel timed once.
 Measurement measure_schedule(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule,
                              const LayerTrial &trial, double min_seconds = 0.15, bool also_one_thread = false);

@@ -7,7 +7,6 @@
 #include <optional>
 #include <ostream>
 #include <set>
-#include <thread>
 
 #include "schedules/choose_schedule.h"
 #include "tune/candidate_search.h"
@@ -21,11 +20,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-int thread_count() {
-    const char *env = std::getenv("HL_NUM_THREADS");
-    return env && std::atoi(env) > 0 ? std::atoi(env) : static_cast<int>(std::thread::hardware_concurrency());
 }
 
 void show_progress(std::ostream &out, size_t index, size_t total, const Layer &layer, int candidates, double best,
@@ -101,7 +95,7 @@ TunedEntry tune_layer(const Layer &layer, const Halide::Target &target, const st
     seeds.push_back({target.has_gpu_feature() ? "auto:Li2018" : "auto:Adams2019", {}});
     CandidateSearch search(schedule_spaces(layer, target), start, seeds);
     TunedEntry entry;
-    entry.threads = thread_count();
+    entry.threads = kernel_thread_count();
     ScheduleChoice candidate;
     auto time_left_for_more = [&] {
         double per_candidate = seconds_since(started) / std::max(1, entry.candidates);
