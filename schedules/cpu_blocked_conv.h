@@ -16,12 +16,21 @@ namespace convc {
 // With columns 1 the tile runs down a column instead (x_pixels pixels of a column), which a
 // tall kernel (7x1) turns into shared input loads, as a row tile does for a wide one.
 // Parameters: lanes (the channel block), x_pixels, k_vectors, stage_input, unroll_taps,
-// row_tasks, channels_inner, columns, tasks.
+// row_tasks, channels_inner, columns, transpose_io, stage_rows, tasks.
 void schedule_cpu_blocked_conv(LoweredBlockedConv &lc, const ScheduleChoice &choice);
+
+// What a blocked or lane-blocked choice asks of the algorithm: transposed I/O (transpose_io)
+// and, with trim_taps, skipping the taps in zero padding across its tiles' axis.
+BlockedConvOptions blocked_conv_options(const ScheduleChoice &choice);
 
 ScheduleSpace cpu_blocked_space(const std::string &family, int lanes, int registers, const Layer &layer);
 ScheduleChoice cpu_blocked_choice(const std::string &family, int lanes, int x_pixels, int k_vectors,
                                   const Layer &layer);
+
+// An NCHW 1x1 layer with a stride: the layers that may stage their rows dense (stage_rows).
+bool strided_pointwise(const Layer &layer);
+// A layer whose window reaches into zero padding: the layers that may skip those taps (trim_taps).
+bool pads_with_zeros(const Layer &layer);
 
 bool blocked_tile_fits(int x_pixels, int k_vectors, int vector_registers);
 

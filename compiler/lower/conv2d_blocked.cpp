@@ -28,10 +28,29 @@ bool lane_blocked_layout_applies(const Layer &layer, int block) {
     return block > 0 && layer.out_channels % block == 0 && group_out < block && block % group_out == 0;
 }
 
-LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block, bool transpose_io) {
+namespace {
+
+// Restricts the reduction to the taps inside the input along one axis. Halide turns these
+// bounds into the loop's own, so the skipped taps cost nothing.
+void trim_taps(LoweredBlockedConv &lc, const Layer &layer, TapTrim trim) {
+    if (trim == TapTrim::None || layer.padding_mode != PaddingMode::Zeros) {
+        return;
+    }
+    if (trim == TapTrim::Rows) {
+        Expr iy = input_y(layer, lc.y, lc.r.y);
+        lc.r.where(iy >= 0 && iy < lc.input.dim(1).extent());
+    } else {
+        Expr ix = input_x(layer, lc.x, lc.r.x);
+        lc.r.where(ix >= 0 && ix < lc.input.dim(0).extent());
+    }
+}
+
+}  // namespace
+
+LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block, const BlockedConvOptions &options) {
     LoweredBlockedConv lc;
     lc.block = block;
-    lc.transposes_io = transpose_io && !layer.channels_last();
+    lc.transposes_io = options.transpose_io && !layer.channels_last();
     lc.channels_last = layer.channels_last() || lc.transposes_io;
     lc.input = ImageParam(Float(32), 4, "input");
     lc.packed_weight = ImageParam(Float(32), 5, "packed_weight");
@@ -54,6 +73,7 @@ LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block, bool tran
     const int group_out = static_cast<int>(layer.out_channels / layer.groups);
     lc.r = RDom(0, static_cast<int>(layer.kernel.w), 0, static_cast<int>(layer.kernel.h), 0, group_in, "r");
     const Var &lane = lc.lane, &x = lc.x, &y = lc.y, &kb = lc.kb, &n = lc.n;
+    trim_taps(lc, layer, options.trim);
     const RDom &r = lc.r;
 
     // When a block lies inside one group every lane reads the same input channel (one
@@ -61,9 +81,17 @@ LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block, bool tran
     Expr in_channel = group_out % block == 0 ? (kb / (group_out / block)) * group_in + r.z
                                              : ((kb * block + lane) / group_out) * group_in + r.z;
 
+    lc.samples_input = layer.kernel.w == 1 && layer.kernel.h == 1;
+    Expr tap_input;
+    if (lc.samples_input) {
+        lc.sampled = Func("sampled");
+        lc.sampled(x, y, lc.k, n) = lc.padded(input_x(layer, x, 0), input_y(layer, y, 0), lc.k, n);
+        tap_input = lc.sampled(x, y, in_channel, n);
+    } else {
+        tap_input = lc.padded(input_x(layer, x, r.x), input_y(layer, y, r.y), in_channel, n);
+    }
     lc.conv(lane, x, y, kb, n) = layer.bias ? lc.bias(kb * block + lane) : 0.0f;
-    lc.conv(lane, x, y, kb, n) += lc.packed_weight(lane, r.x, r.y, r.z, kb) *
-                                       lc.padded(input_x(layer, x, r.x), input_y(layer, y, r.y), in_channel, n);
+    lc.conv(lane, x, y, kb, n) += lc.packed_weight(lane, r.x, r.y, r.z, kb) * tap_input;
     if (lc.transposes_io) {
         lc.channels_last_result = Func("channels_last_result");
         lc.channels_last_result(x, y, lc.k, n) = lc.conv(lc.k % block, x, y, lc.k / block, n);

@@ -20,6 +20,11 @@ struct LoweredBlockedConv {
     Halide::ImageParam packed_weight;
     Halide::ImageParam bias;  // defined only when the layer has a bias
     Halide::Func padded;      // input under the padding mode, as in lower_conv2d
+    // A 1x1 kernel reads the padded input at one point per output pixel: `sampled` is that
+    // point, (x, y) an output pixel, so a schedule can stage a strided layer's rows dense
+    // (stage_rows) instead of reading every other value of every input row's cache lines.
+    bool samples_input = false;
+    Halide::Func sampled;
     Halide::Func conv;        // (lane, x, y, kb, n): the reduction, one vector lane per channel
     Halide::Func output;      // (x, y, k, n) = conv(k % block, x, y, k / block, n)
     // With the I/O transposed (an NCHW layer computed channels-last): the input copied
@@ -42,11 +47,22 @@ bool blocked_layout_applies(const Layer &layer, int block);
 // schedule stores the padded input channel-innermost (nChw16c, packed in the pipeline).
 bool lane_blocked_layout_applies(const Layer &layer, int block);
 
-// With `transpose_io` an NCHW layer is computed as a channels-last one between two copies:
-// a tap's input values are then contiguous channels of one pixel instead of one value from
-// each channel's plane, which a tall kernel over many channels reads from too many lines
-// for the L1 cache.
-LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block, bool transpose_io = false);
+// Which taps the reduction skips where they fall in zero padding: the rows of the window
+// (kernel y) depend on an output row only, so a tile that runs along a row skips them for
+// all its pixels at once; a tile running down a column skips kernel columns instead.
+enum class TapTrim { None, Rows, Columns };
+
+struct BlockedConvOptions {
+    // An NCHW layer computed as a channels-last one between two copies: a tap's input
+    // values are then contiguous channels of one pixel instead of one value from each
+    // channel's plane, which a tall kernel over many channels reads from too many lines for
+    // the L1 cache.
+    bool transpose_io = false;
+    // Only with zero padding, where a skipped tap would have added zero.
+    TapTrim trim = TapTrim::None;
+};
+
+LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block, const BlockedConvOptions &options = {});
 
 // The packed weights' shape, (block, kw, kh, C/groups, K/block), as constraints on the parameter.
 void constrain_packed_weight(const Layer &layer, int block, Halide::ImageParam &packed_weight);

@@ -34,8 +34,7 @@ LayerPipeline packed_weight_pipeline(const Lowered &lc, const Layer &layer, int 
 
 LayerPipeline blocked_pipeline(const Layer &layer, const ScheduleChoice &schedule) {
     int block = schedule.param("lanes");
-    bool transpose_io = schedule.params.count("transpose_io") && schedule.param("transpose_io");
-    LoweredBlockedConv lc = lower_blocked_conv2d(layer, block, transpose_io);
+    LoweredBlockedConv lc = lower_blocked_conv2d(layer, block, blocked_conv_options(schedule));
     if (is_lane_blocked(schedule)) {
         schedule_cpu_lane_blocked_conv(lc, schedule);
     } else {

@@ -4,6 +4,7 @@
 
 #include "io/memory_layout.h"
 #include "jit/jit_layer.h"
+#include "schedules/cpu_blocked_conv.h"
 #include "schedules/x86_conv_params.h"
 #include "support/conv_check.h"
 
@@ -212,12 +213,24 @@ void PrintTo(const FamilyCase &c, std::ostream *os) {
 
 // The blocked (channel-vector) family computes on packed weights with its own algorithm;
 // sweep it over shapes with output channels in whole vectors, with several tiles each, NCHW
-// ones also on transposed I/O.
+// ones also on transposed I/O, zero-padded ones with and without their padded taps skipped,
+// strided 1x1 ones with and without their rows staged dense.
 std::vector<FamilyCase> blocked_cases() {
     Layer same4 = with_padding(conv(6, 32, {4, 4}), PaddingKind::Same);
     Layer fixed = conv(16, 48, {3, 3}, {1, 1}, {1, 1});
     fixed.input_shape = convc::Shape4{1, 16, 7, 7};
+    // Rows narrower than a vector: the staged rows are copied unvectorized.
+    Layer fixed_k1_s2 = conv(24, 32, {1, 1}, {2, 2});
+    fixed_k1_s2.input_shape = convc::Shape4{1, 24, 13, 11};
     return {
+        // Padding wider than the window: the first and last output rows have no tap inside
+        // the input, only the bias.
+        {"k3_p3_empty_rows", conv(4, 16, {3, 3}, {1, 1}, {3, 3}), {1, 4, 5, 8}},
+        {"k3_d4_p4", conv(8, 32, {3, 3}, {1, 1}, {4, 4}, {4, 4}, 1, false), {1, 8, 6, 11}},
+        {"k1_s2", conv(8, 32, {1, 1}, {2, 2}), {2, 8, 9, 37}},
+        {"k1_s2_fixed_narrow", fixed_k1_s2, {1, 24, 13, 11}},
+        {"k1_s3x2_p1", conv(5, 16, {1, 1}, {3, 2}, {1, 1}), {1, 5, 10, 35}},
+        {"k1_s2_p1_reflect", conv(6, 16, {1, 1}, {2, 2}, {1, 1}, {1, 1}, 1, false, PaddingMode::Reflect), {1, 6, 9, 20}},
         {"k3_p1", conv(8, 32, {3, 3}, {1, 1}, {1, 1}), {1, 8, 9, 20}},
         {"k1_wide", conv(16, 64, {1, 1}), {2, 16, 3, 45}},
         {"k3_s2_reflect", conv(5, 32, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 1, true, PaddingMode::Reflect), {1, 5, 11, 13}},
@@ -247,10 +260,13 @@ TEST_P(BlockedSweep, EveryTileMatchesReference) {
     Halide::Target host = Halide::get_host_target();
     convc::ScheduleChoice base = convc::x86_blocked_default(c.layer, host);
     std::vector<convc::ScheduleChoice> choices = {base};
-    for (auto [x_pixels, k_vectors, stage, unroll, tasks, columns, transpose] :
-         {std::tuple{3, 1, 0, 0, 4, 0, 0}, std::tuple{12, 2, 1, 1, 1, 0, 1}, std::tuple{5, 2, 0, 1, 0, 1, 1}}) {
+    for (auto [x_pixels, k_vectors, stage, unroll, tasks, columns, transpose, trim, rows] :
+         {std::tuple{3, 1, 0, 0, 4, 0, 0, 0, 1}, std::tuple{12, 2, 1, 1, 1, 0, 1, 1, 1},
+          std::tuple{5, 2, 0, 1, 0, 1, 1, 1, 0}}) {
         convc::ScheduleChoice v = base;
         v.params["columns"] = columns;
+        v.params["trim_taps"] = convc::pads_with_zeros(c.layer) ? trim : 0;
+        v.params["stage_rows"] = convc::strided_pointwise(c.layer) ? rows : 0;
         // NCHW layers may be computed channels-last between two copies.
         v.params["transpose_io"] = c.layer.channels_last() ? 0 : transpose;
         // Whole channel blocks per task and taps outside the channel loop on one tile, the
