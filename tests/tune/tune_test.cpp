@@ -141,6 +141,44 @@ TEST(ScheduleSpace, NarrowGroupsDefaultToTheInterleavedFamily) {
     }
 }
 
+// NCHW layers whose window spans both axes take the blocked family whatever their width, and
+// skip the taps in zero padding (never in another padding mode, where they are not zeros);
+// 1x1 layers on wide rows keep row vectors.
+TEST(ScheduleSpace, TwoAxisWindowsDefaultToTheBlockedFamily) {
+    const Halide::Target avx512("x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41");
+    auto layer = [](int64_t c, int64_t k, int64_t kernel, int64_t stride, int64_t width, convc::PaddingMode mode) {
+        convc::Layer l = small_layer();
+        l.in_channels = c;
+        l.out_channels = k;
+        l.kernel = {kernel, kernel};
+        l.stride = {stride, stride};
+        l.padding = {kernel / 2, kernel / 2};
+        l.padding_mode = mode;
+        l.input_shape = convc::Shape4{1, c, width, width};
+        return l;
+    };
+    struct Case {
+        convc::Layer layer;
+        std::string family;
+        int trim_taps;  // -1: not checked
+    };
+    const std::vector<Case> cases = {
+        {layer(64, 64, 3, 1, 56, convc::PaddingMode::Zeros), "x86_avx512_blocked", 1},
+        {layer(3, 64, 7, 2, 224, convc::PaddingMode::Zeros), "x86_avx512_blocked", 1},
+        {layer(64, 64, 3, 1, 56, convc::PaddingMode::Reflect), "x86_avx512_blocked", 0},
+        {layer(64, 256, 1, 1, 56, convc::PaddingMode::Zeros), "x86_avx512_direct", -1},
+    };
+    for (const Case &c : cases) {
+        convc::ScheduleChoice choice = convc::default_schedule(c.layer, avx512);
+        EXPECT_EQ(choice.family, c.family) << c.layer.kernel.w << "x" << c.layer.kernel.h;
+        if (c.trim_taps >= 0) {
+            EXPECT_EQ(choice.param("trim_taps"), c.trim_taps) << choice.to_string();
+            EXPECT_EQ(choice.param("stage_input"), 1 - c.trim_taps) << choice.to_string();
+        }
+        EXPECT_TRUE(convc::fits_any_space(choice, convc::schedule_spaces(c.layer, avx512))) << choice.to_string();
+    }
+}
+
 // A CUDA block stages whole tiles of output channels and input-channel chunks, so a tile
 // that overhangs its channels reads past the weight or input (seen as bounds errors on an
 // H200 for K=6 with tiles of 4 and C=3 with chunks of 2). A split reduction's parts cut the
