@@ -34,6 +34,15 @@ convc::Layer small_layer(int64_t groups = 1) {
     return l;
 }
 
+// small_layer's 3x3 window on c input and k output channels of a width x width image.
+convc::Layer square_layer(int64_t c, int64_t k, int64_t width, int64_t groups = 1) {
+    convc::Layer l = small_layer(groups);
+    l.in_channels = c;
+    l.out_channels = k;
+    l.input_shape = convc::Shape4{1, c, width, width};
+    return l;
+}
+
 const Halide::Target kHost = Halide::get_host_target();
 
 TEST(CandidateSearch, StartsWithTheDefaultAndNeverRepeats) {
@@ -111,10 +120,8 @@ TEST(ScheduleSpace, NarrowGroupsDefaultToTheInterleavedFamily) {
     const Halide::Target avx512("x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41");
     const Halide::Target avx2("x86-64-linux-avx-avx2-f16c-fma-sse41");
     auto grouped = [](int64_t channels, int64_t width, convc::MemoryLayout layout) {
-        convc::Layer l = small_layer(32);
-        l.in_channels = l.out_channels = channels;
+        convc::Layer l = square_layer(channels, channels, width, 32);
         l.layout = layout;
-        l.input_shape = convc::Shape4{1, channels, width, width};
         return l;
     };
     struct Case {
@@ -147,14 +154,11 @@ TEST(ScheduleSpace, NarrowGroupsDefaultToTheInterleavedFamily) {
 TEST(ScheduleSpace, TwoAxisWindowsDefaultToTheBlockedFamily) {
     const Halide::Target avx512("x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41");
     auto layer = [](int64_t c, int64_t k, int64_t kernel, int64_t stride, int64_t width, convc::PaddingMode mode) {
-        convc::Layer l = small_layer();
-        l.in_channels = c;
-        l.out_channels = k;
+        convc::Layer l = square_layer(c, k, width);
         l.kernel = {kernel, kernel};
         l.stride = {stride, stride};
         l.padding = {kernel / 2, kernel / 2};
         l.padding_mode = mode;
-        l.input_shape = convc::Shape4{1, c, width, width};
         return l;
     };
     struct Case {
