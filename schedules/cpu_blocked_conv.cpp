@@ -107,9 +107,10 @@ void schedule_transposes(LoweredBlockedConv &lc) {
 // A strided 1x1 layer's row, dense: every other input value, which a tile read in place
 // from half-used cache lines (and, in NCHW, from a page per channel), copied with
 // deinterleaving vector loads. Rows narrower than a vector are copied as they are.
-void stage_sampled_rows(LoweredBlockedConv &lc, const Var &task) {
+void stage_sampled_rows(LoweredBlockedConv &lc, const Var &task, int tile) {
     Expr width = lc.output.output_buffer().dim(0).extent();
-    lc.sampled.compute_at(lc.tiled, task);
+    // As wide as the tiles that cover the row: they read all of it (cpu_output_tiling.cpp).
+    lc.sampled.compute_at(lc.tiled, task).bound_extent(lc.x, max(width, tile));
     lc.sampled.specialize(width >= lc.block).vectorize(lc.x, lc.block, TailStrategy::ShiftInwards);
 }
 
@@ -140,10 +141,11 @@ void schedule_cpu_blocked_conv(LoweredBlockedConv &lc, const ScheduleChoice &cho
         schedule_transposes(lc);
     }
     if (choice.param("stage_input")) {
-        lc.padded.compute_at(lc.tiled, task);
+        const WindowSpan &span = axes.along_dim == 0 ? lc.columns : lc.rows;
+        lc.padded.compute_at(lc.tiled, task).bound_extent(axes.along, span.input_extent(max(length, tile)));
     }
     if (choice.param("stage_rows") && lc.samples_input) {
-        stage_sampled_rows(lc, task);
+        stage_sampled_rows(lc, task, tile);
     }
     lc.conv.compute_at(lc.tiled, to).bound_extent(axes.along, tile).vectorize(lc.lane).unroll(axes.along).unroll(lc.kb);
     Stage update = lc.conv.update();

@@ -66,6 +66,10 @@ void stage_input_plane(LoweredConv &lc, const ScheduleChoice &choice, const Tile
 
 }  // namespace
 
+PlaneTile depthwise_plane_tile(const ScheduleChoice &choice) {
+    return {choice.param("lanes") * choice.param("x_vectors"), choice.param("y_rows")};
+}
+
 void schedule_cpu_depthwise_conv(LoweredConv &lc, const ScheduleChoice &choice) {
     const int lanes = choice.param("lanes");
     const int tile_x = lanes * choice.param("x_vectors");

@@ -19,8 +19,10 @@ namespace convc {
 //                (lower/input_plane.h) and the taps read it with no boundary condition;
 //                0: the taps read the input through the padding mode
 //   tasks        parallel_task_counts(), over the channels of an image
-// The layer must be lowered with ConvInput::Plane when stages_input_plane(choice).
+// The layer must be lowered with ConvInput::Plane and depthwise_plane_tile(choice) when
+// stages_input_plane(choice).
 void schedule_cpu_depthwise_conv(LoweredConv &lc, const ScheduleChoice &choice);
+PlaneTile depthwise_plane_tile(const ScheduleChoice &choice);
 
 bool is_depthwise(const Layer &layer);
 

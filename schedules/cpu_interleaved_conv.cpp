@@ -63,9 +63,12 @@ void tile_output(LoweredInterleavedConv &lc, const ScheduleChoice &choice, const
 // Stored for the whole task and computed a row at a time: the rows slide, each packed once.
 // Vectorized over both the groups and the channels, a pixel's packing is one dense load and a
 // shuffle.
-void pack_input_rows(LoweredInterleavedConv &lc, const Var &task) {
+// As wide as the tiles that cover the row: they read all of it (cpu_output_tiling.cpp).
+void pack_input_rows(LoweredInterleavedConv &lc, const Var &task, int tile_x) {
+    Expr width = lc.output.output_buffer().dim(0).extent();
     lc.packed_input.store_at(lc.output, task)
         .compute_at(lc.output, lc.y)
+        .bound(lc.x, -lc.columns.padding_before, lc.columns.input_extent(max(width, tile_x)))
         .bound_extent(lc.j, kInterleavedGroups)
         .bound_extent(lc.rz, lc.group_in)
         .vectorize(lc.j)
@@ -109,7 +112,7 @@ void accumulate_in_registers(LoweredInterleavedConv &lc, int tile_x, const Var &
 void schedule_cpu_interleaved_conv(LoweredInterleavedConv &lc, const ScheduleChoice &choice) {
     Var task("task"), xo("xo");
     tile_output(lc, choice, task, xo);
-    pack_input_rows(lc, task);
+    pack_input_rows(lc, task, choice.param("x_pixels"));
     unpack_tile(lc, xo);
     accumulate_in_registers(lc, choice.param("x_pixels"), xo);
 }

@@ -47,7 +47,13 @@ void schedule_row_buffer(LoweredBlockedConv &lc, const ScheduleChoice &choice, E
     // in place (pack_input 0), paying the boundary condition per tap instead of a copy.
     Var task("task"), yi("yi");
     if (choice.param("pack_input")) {
-        lc.padded.store_at(lc.output, task).compute_at(lc.output, yi).reorder_storage(lc.k, lc.x, lc.y, lc.n);
+        // As wide as the tiles that cover the row, rounded up: they read all of it (cpu_output_tiling.cpp).
+        const int tile_x = choice.param("x_pixels");
+        Expr tiled_width = (width + tile_x - 1) / tile_x * tile_x;
+        lc.padded.store_at(lc.output, task)
+            .compute_at(lc.output, yi)
+            .bound_extent(lc.x, lc.columns.input_extent(tiled_width))
+            .reorder_storage(lc.k, lc.x, lc.y, lc.n);
         lc.padded.reorder(lc.k, lc.x, lc.y, lc.n).vectorize(lc.k, lanes, TailStrategy::GuardWithIf);
     }
 
@@ -98,8 +104,10 @@ void schedule_register_tiles(LoweredBlockedConv &lc, const ScheduleChoice &choic
     tile(lc.output, TailStrategy::GuardWithIf);
 
     if (choice.param("pack_input")) {
-        lc.padded.compute_at(lc.output, task).reorder(lc.k, lc.x, lc.y, lc.n).vectorize(lc.k, lanes,
-                                                                                       TailStrategy::GuardWithIf);
+        lc.padded.compute_at(lc.output, task)
+            .bound_extent(lc.x, lc.columns.input_extent(max(width, tile_x)))
+            .reorder(lc.k, lc.x, lc.y, lc.n)
+            .vectorize(lc.k, lanes, TailStrategy::GuardWithIf);
     }
     lc.conv.compute_at(lc.output, xo).bound_extent(lc.x, tile_x).vectorize(lc.lane).unroll(lc.x).unroll(lc.kb);
     lc.conv.update()

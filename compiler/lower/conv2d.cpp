@@ -12,8 +12,9 @@ std::vector<Argument> LoweredConv::arguments() const {
     return layer_arguments(input, weight, bias);
 }
 
-LoweredConv lower_conv2d(const Layer &layer, ConvInput source) {
+LoweredConv lower_conv2d(const Layer &layer, ConvInput source, PlaneTile tile) {
     LoweredConv lc;
+    lc.columns = column_span(layer);
     lc.input = ImageParam(Float(32), 4, "input");
     lc.weight = ImageParam(Float(32), 4, "weight");
     if (layer.bias) {
@@ -25,7 +26,7 @@ LoweredConv lower_conv2d(const Layer &layer, ConvInput source) {
 
     lc.padded(lc.x, lc.y, lc.k, lc.n) = layer_input(lc.input, layer)(lc.x, lc.y, lc.k, lc.n);
     if (source == ConvInput::Plane) {
-        lc.plane = input_plane(lc.input, lc.padded, layer);
+        lc.plane = input_plane(lc.input, lc.padded, layer, tile);
     }
     const Func &read = source == ConvInput::Plane ? lc.plane : lc.padded;
 

@@ -5,6 +5,8 @@
 
 #include "Halide.h"
 
+#include "lower/input_plane.h"
+#include "lower/layer_io.h"
 #include "spec/layer.h"
 
 namespace convc {
@@ -23,6 +25,8 @@ struct LoweredConv {
     Halide::RDom r;           // r.x: kernel x, r.y: kernel y, r.z: input channel within the group
     Halide::Var x{"x"}, y{"y"}, k{"k"}, n{"n"};
 
+    WindowSpan columns;       // the window's reach along x
+
     std::vector<Halide::Argument> arguments() const;
 };
 
@@ -30,6 +34,7 @@ struct LoweredConv {
 // channel (lower/input_plane.h). The values are the same; the plane exists for schedules.
 enum class ConvInput { Padded, Plane };
 
-LoweredConv lower_conv2d(const Layer &layer, ConvInput source = ConvInput::Padded);
+// `tile`: with ConvInput::Plane, the outputs a schedule's tile computes whole (input_plane.h).
+LoweredConv lower_conv2d(const Layer &layer, ConvInput source = ConvInput::Padded, PlaneTile tile = {});
 
 }  // namespace convc

@@ -50,6 +50,8 @@ void trim_taps(LoweredBlockedConv &lc, const Layer &layer, TapTrim trim) {
 LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block, const BlockedConvOptions &options) {
     LoweredBlockedConv lc;
     lc.block = block;
+    lc.columns = column_span(layer);
+    lc.rows = row_span(layer);
     lc.transposes_io = options.transpose_io && !layer.channels_last();
     lc.channels_last = layer.channels_last() || lc.transposes_io;
     lc.input = ImageParam(Float(32), 4, "input");

@@ -4,6 +4,7 @@
 
 #include "Halide.h"
 
+#include "lower/layer_io.h"
 #include "spec/layer.h"
 
 namespace convc {
@@ -35,6 +36,7 @@ struct LoweredBlockedConv {
     Halide::Func tiled;
     Halide::RDom r;           // r.x: kernel x, r.y: kernel y, r.z: input channel within the group
     Halide::Var lane{"lane"}, x{"x"}, y{"y"}, kb{"kb"}, k{"k"}, n{"n"};
+    WindowSpan columns, rows;  // the window's reach along x and along y
 
     std::vector<Halide::Argument> arguments() const;
 };

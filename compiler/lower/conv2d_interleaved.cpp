@@ -40,6 +40,7 @@ LoweredInterleavedConv lower_interleaved_conv2d(const Layer &layer, int lanes) {
     const int groups = kInterleavedGroups, per_vector = lanes / groups;
     const int group_in = static_cast<int>(layer.in_channels / layer.groups), group_out = group_outputs(layer);
     lc.lanes = lanes;
+    lc.columns = column_span(layer);
     lc.group_vectors = group_out / per_vector;
     lc.chunk = groups * group_out;
     lc.group_in = group_in;

@@ -4,6 +4,7 @@
 
 #include "Halide.h"
 
+#include "lower/layer_io.h"
 #include "spec/layer.h"
 
 namespace convc {
@@ -44,6 +45,7 @@ struct LoweredInterleavedConv {
     Halide::RDom r;               // r.x: kernel x, r.y: kernel y, r.z: input channel within the group
     Halide::RDom r_unpack;        // (o, v, j): the conv values a chunk's channels take
     Halide::Var j{"j"}, o{"o"}, v{"v"}, rz{"rz"}, x{"x"}, y{"y"}, cb{"cb"}, k{"k"}, n{"n"}, channel{"channel"};
+    WindowSpan columns;           // the window's reach along x
 
     std::vector<Halide::Argument> arguments() const;
 };

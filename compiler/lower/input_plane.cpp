@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "lower/layer_io.h"
 #include "spec/layer_geometry.h"
 
 namespace convc {
@@ -35,9 +36,31 @@ std::vector<BorderStrip> border_strips(const Padding &pad, const Expr &width, co
     return strips;
 }
 
+// The input positions past the window, up to where tiles of `tile` outputs read: the first and
+// last it reads, on an axis of `size` inputs.
+struct Overhang {
+    Expr first, end;
+};
+
+Overhang overhang(const WindowSpan &span, const Expr &size, int padding_after, int tile) {
+    Expr outputs = (size + span.padding_before + padding_after - (span.taps - 1) * span.dilation - 1) / span.stride + 1;
+    // Where either axis is narrower than a tile, both are cut into whole tiles (the guarded path).
+    Expr tiled = (outputs + tile - 1) / tile * tile;
+    return {size + padding_after, span.input_extent(tiled) - span.padding_before};
+}
+
+std::vector<BorderStrip> overhang_strips(const Layer &layer, const Expr &width, const Expr &height, PlaneTile tile) {
+    const Padding pad = resolved_padding(layer);
+    Overhang right = overhang(column_span(layer), width, static_cast<int>(pad.right), tile.columns);
+    Overhang below = overhang(row_span(layer), height, static_cast<int>(pad.bottom), tile.rows);
+    Expr left = -static_cast<int>(pad.left), top = -static_cast<int>(pad.top);
+    return {{right.first, max(right.end - right.first, 0), top, max(below.end - top, 0)},
+            {left, right.first - left, below.first, max(below.end - below.first, 0)}};
+}
+
 }  // namespace
 
-Func input_plane(const ImageParam &input, const Func &padded, const Layer &layer) {
+Func input_plane(const ImageParam &input, const Func &padded, const Layer &layer, PlaneTile tile) {
     Func plane("input_plane");
     Var x("x"), y("y"), c("c"), n("n");
     Expr width = input.dim(0).extent(), height = input.dim(1).extent();
@@ -50,6 +73,10 @@ Func input_plane(const ImageParam &input, const Func &padded, const Layer &layer
     for (const BorderStrip &strip : border_strips(resolved_padding(layer), width, height)) {
         RDom border(strip.x, strip.width, strip.y, strip.height, "border");
         plane(border.x, border.y, c, n) = padded(border.x, border.y, c, n);
+    }
+    for (const BorderStrip &strip : overhang_strips(layer, width, height, tile)) {
+        RDom beyond(strip.x, strip.width, strip.y, strip.height, "beyond");
+        plane(beyond.x, beyond.y, c, n) = 0.0f;
     }
     return plane;
 }

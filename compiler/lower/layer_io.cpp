@@ -34,6 +34,20 @@ Expr input_y(const Layer &layer, const Expr &y, const Expr &ky) {
            static_cast<int>(resolved_padding(layer).top);
 }
 
+Expr WindowSpan::input_extent(const Expr &outputs) const {
+    return (outputs - 1) * stride + (taps - 1) * dilation + 1;
+}
+
+WindowSpan column_span(const Layer &layer) {
+    return {static_cast<int>(layer.stride.w), static_cast<int>(layer.dilation.w), static_cast<int>(layer.kernel.w),
+            static_cast<int>(resolved_padding(layer).left)};
+}
+
+WindowSpan row_span(const Layer &layer) {
+    return {static_cast<int>(layer.stride.h), static_cast<int>(layer.dilation.h), static_cast<int>(layer.kernel.h),
+            static_cast<int>(resolved_padding(layer).top)};
+}
+
 std::vector<Argument> layer_arguments(const ImageParam &input, const ImageParam &weight, const ImageParam &bias) {
     std::vector<Argument> args = {input, weight};
     if (bias.defined()) {

@@ -22,6 +22,18 @@ Halide::Func layer_input(const Halide::Func &source, const Halide::ImageParam &i
 Halide::Expr input_x(const Layer &layer, const Halide::Expr &x, const Halide::Expr &kx);
 Halide::Expr input_y(const Layer &layer, const Halide::Expr &y, const Halide::Expr &ky);
 
+// A window's reach along one axis. A tile computed whole where it overhangs the output reads
+// input beyond what the stored outputs need; a schedule that stages the input sizes the staged
+// copy with this, so that every value a tile reads was written (cpu_output_tiling.cpp says why).
+struct WindowSpan {
+    int stride = 1, dilation = 1, taps = 1, padding_before = 0;
+    // The input positions (padding included) that `outputs` consecutive outputs read, from
+    // -padding_before for the first output.
+    Halide::Expr input_extent(const Halide::Expr &outputs) const;
+};
+WindowSpan column_span(const Layer &layer);
+WindowSpan row_span(const Layer &layer);
+
 // A kernel's arguments in the order every entry point takes them: input, weight (plain or
 // packed), then the bias when the layer has one (`bias` undefined otherwise).
 std::vector<Halide::Argument> layer_arguments(const Halide::ImageParam &input, const Halide::ImageParam &weight,

@@ -7,6 +7,7 @@
 #include "pipeline/autoschedule.h"
 #include "schedules/choose_schedule.h"
 #include "schedules/cpu_blocked_conv.h"
+#include "schedules/cpu_depthwise_conv.h"
 #include "schedules/cpu_flat_plane_conv.h"
 #include "schedules/cpu_interleaved_conv.h"
 #include "schedules/cpu_lane_blocked_conv.h"
@@ -69,7 +70,9 @@ LayerPipeline flat_plane_pipeline(const Layer &layer, const ScheduleChoice &sche
 }
 
 LayerPipeline row_pipeline(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule) {
-    LoweredConv lc = lower_conv2d(layer, stages_input_plane(schedule) ? ConvInput::Plane : ConvInput::Padded);
+    LoweredConv lc = stages_input_plane(schedule)
+                         ? lower_conv2d(layer, ConvInput::Plane, depthwise_plane_tile(schedule))
+                         : lower_conv2d(layer);
     if (is_autoscheduler(schedule)) {
         LayerPipeline lp = unpacked_weight_pipeline(lc);
         autoschedule_layer(lp.pipeline, lc, layer, target, schedule.family.substr(5));
