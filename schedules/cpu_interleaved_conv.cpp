@@ -68,7 +68,7 @@ void pack_input_rows(LoweredInterleavedConv &lc, const Var &task, int tile_x) {
     Expr width = lc.output.output_buffer().dim(0).extent();
     lc.packed_input.store_at(lc.output, task)
         .compute_at(lc.output, lc.y)
-        .bound(lc.x, -lc.columns.padding_before, lc.columns.input_extent(max(width, tile_x)))
+        .bound(lc.x, -lc.columns.padding_before, lc.columns.tiles_input_extent(width, tile_x))
         .bound_extent(lc.j, kInterleavedGroups)
         .bound_extent(lc.rz, lc.group_in)
         .vectorize(lc.j)

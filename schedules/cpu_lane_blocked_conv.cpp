@@ -47,12 +47,10 @@ void schedule_row_buffer(LoweredBlockedConv &lc, const ScheduleChoice &choice, E
     // in place (pack_input 0), paying the boundary condition per tap instead of a copy.
     Var task("task"), yi("yi");
     if (choice.param("pack_input")) {
-        // As wide as the tiles that cover the row, rounded up: they read all of it (cpu_output_tiling.cpp).
-        const int tile_x = choice.param("x_pixels");
-        Expr tiled_width = (width + tile_x - 1) / tile_x * tile_x;
+        // As wide as the tiles that cover the row: they read all of it (cpu_output_tiling.cpp).
         lc.padded.store_at(lc.output, task)
             .compute_at(lc.output, yi)
-            .bound_extent(lc.x, lc.columns.input_extent(tiled_width))
+            .bound_extent(lc.x, lc.columns.tiles_input_extent(width, choice.param("x_pixels")))
             .reorder_storage(lc.k, lc.x, lc.y, lc.n);
         lc.padded.reorder(lc.k, lc.x, lc.y, lc.n).vectorize(lc.k, lanes, TailStrategy::GuardWithIf);
     }
@@ -105,7 +103,7 @@ void schedule_register_tiles(LoweredBlockedConv &lc, const ScheduleChoice &choic
 
     if (choice.param("pack_input")) {
         lc.padded.compute_at(lc.output, task)
-            .bound_extent(lc.x, lc.columns.input_extent(max(width, tile_x)))
+            .bound_extent(lc.x, lc.columns.tiles_input_extent(width, tile_x))
             .reorder(lc.k, lc.x, lc.y, lc.n)
             .vectorize(lc.k, lanes, TailStrategy::GuardWithIf);
     }

@@ -44,7 +44,7 @@ void tile_cpu_output(LoweredConv &lc, int tile_x, int tile_k, int vector_lanes, 
     // layer at 56x56 (64-column tiles) ran at 2-8 GFLOP/s instead of 87-93.
     if (stage_input) {
         lc.padded.compute_at(lc.output, t.row)
-            .bound_extent(lc.x, lc.columns.input_extent(max(width, tile_x)))
+            .bound_extent(lc.x, lc.columns.tiles_input_extent(width, tile_x))
             .vectorize(lc.x, vector_lanes);
     }
     // On the guarded path the last tile is narrower; a fixed extent keeps the register

@@ -45,8 +45,7 @@ struct Overhang {
 Overhang overhang(const WindowSpan &span, const Expr &size, int padding_after, int tile) {
     Expr outputs = (size + span.padding_before + padding_after - (span.taps - 1) * span.dilation - 1) / span.stride + 1;
     // Where either axis is narrower than a tile, both are cut into whole tiles (the guarded path).
-    Expr tiled = (outputs + tile - 1) / tile * tile;
-    return {size + padding_after, span.input_extent(tiled) - span.padding_before};
+    return {size + padding_after, span.tiles_input_extent(outputs, tile) - span.padding_before};
 }
 
 std::vector<BorderStrip> overhang_strips(const Layer &layer, const Expr &width, const Expr &height, PlaneTile tile) {

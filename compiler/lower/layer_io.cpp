@@ -38,14 +38,29 @@ Expr WindowSpan::input_extent(const Expr &outputs) const {
     return (outputs - 1) * stride + (taps - 1) * dilation + 1;
 }
 
+Expr WindowSpan::tiles_input_extent(const Expr &outputs, int tile) const {
+    if (fixed_outputs) {
+        return input_extent((fixed_outputs + tile - 1) / tile * tile);
+    }
+    return input_extent((outputs + tile - 1) / tile * tile);
+}
+
+namespace {
+
+int fixed_output_extent(const Layer &layer, int dim) {
+    return layer.input_shape ? static_cast<int>(output_shape(layer, *layer.input_shape)[dim]) : 0;
+}
+
+}  // namespace
+
 WindowSpan column_span(const Layer &layer) {
     return {static_cast<int>(layer.stride.w), static_cast<int>(layer.dilation.w), static_cast<int>(layer.kernel.w),
-            static_cast<int>(resolved_padding(layer).left)};
+            static_cast<int>(resolved_padding(layer).left), fixed_output_extent(layer, 3)};
 }
 
 WindowSpan row_span(const Layer &layer) {
     return {static_cast<int>(layer.stride.h), static_cast<int>(layer.dilation.h), static_cast<int>(layer.kernel.h),
-            static_cast<int>(resolved_padding(layer).top)};
+            static_cast<int>(resolved_padding(layer).top), fixed_output_extent(layer, 2)};
 }
 
 std::vector<Argument> layer_arguments(const ImageParam &input, const ImageParam &weight, const ImageParam &bias) {

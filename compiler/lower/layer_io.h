@@ -27,9 +27,14 @@ Halide::Expr input_y(const Layer &layer, const Halide::Expr &y, const Halide::Ex
 // copy with this, so that every value a tile reads was written (cpu_output_tiling.cpp says why).
 struct WindowSpan {
     int stride = 1, dilation = 1, taps = 1, padding_before = 0;
+    int fixed_outputs = 0;  // the output's extent where the layer fixes its shape, else 0
     // The input positions (padding included) that `outputs` consecutive outputs read, from
     // -padding_before for the first output.
     Halide::Expr input_extent(const Halide::Expr &outputs) const;
+    // What whole tiles of `tile` outputs covering `outputs` read. A constant where the shape is
+    // fixed: Halide 14 keeps a schedule's `outputs < tile` specialization even where the fixed
+    // shape rules it out, and inside it, with the symbolic extent, proves the bound too small.
+    Halide::Expr tiles_input_extent(const Halide::Expr &outputs, int tile) const;
 };
 WindowSpan column_span(const Layer &layer);
 WindowSpan row_span(const Layer &layer);

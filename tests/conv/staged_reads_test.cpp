@@ -110,11 +110,16 @@ std::vector<StagedCase> staged_cases() {
     Layer depthwise_nhwc = channels_last(depthwise);
     Layer grouped = channels_last(conv(32, 32, {3, 3}, {1, 1}, {1, 1}));
     grouped.groups = 8;
+    // Fixed shapes size the staged copies with constants (WindowSpan::tiles_input_extent).
+    Layer pointwise_fixed = pointwise, dense_fixed = dense;
+    pointwise_fixed.input_shape = convc::Shape4{1, 8, 3, 20};
+    dense_fixed.input_shape = convc::Shape4{1, 16, 3, 7};
     // The host's ISA prefix of the family names ("x86_avx512_", "x86_avx2_").
     std::string isa = convc::x86_direct_default(pointwise, Halide::get_host_target()).family;
     isa.resize(isa.size() - std::string("direct").size());
     return {
         {"direct_1x1", pointwise, {1, 8, 3, 20}, direct(pointwise, 4)},
+        {"direct_1x1_fixed", pointwise_fixed, {1, 8, 3, 20}, direct(pointwise_fixed, 4)},
         {"direct_3x3", window, {1, 4, 4, 21}, direct(window, 2)},
         {"direct_3x3_s2", strided, {1, 4, 5, 23}, direct(strided, 2)},
         {"depthwise_plane", depthwise, {1, 16, 5, 14},
@@ -123,6 +128,8 @@ std::vector<StagedCase> staged_cases() {
          choice(depthwise_nhwc, isa + "lane_blocked", {{"pack_input", 1}, {"x_pixels", 8}})},
         {"blocked_staged", dense, {1, 16, 3, 7},
          choice(dense, isa + "blocked", {{"stage_input", 1}, {"x_pixels", 8}, {"trim_taps", 0}})},
+        {"blocked_staged_fixed", dense_fixed, {1, 16, 3, 7},
+         choice(dense_fixed, isa + "blocked", {{"stage_input", 1}, {"x_pixels", 8}, {"trim_taps", 0}})},
         {"blocked_staged_nhwc", dense_nhwc, {1, 16, 3, 7},
          choice(dense_nhwc, isa + "blocked", {{"stage_input", 1}, {"x_pixels", 8}, {"trim_taps", 0}})},
         {"blocked_sampled_rows", pointwise_s2, {1, 16, 5, 13},
