@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "schedules/cpu_parallel_tasks.h"
+#include "schedules/tile_overhang.h"
 #include "spec/layer_geometry.h"
 
 namespace convc {
@@ -109,10 +110,8 @@ void schedule_transposes(LoweredBlockedConv &lc) {
 // deinterleaving vector loads. Rows narrower than a vector are copied as they are.
 void stage_sampled_rows(LoweredBlockedConv &lc, const Var &task, int tile) {
     Expr width = lc.output.output_buffer().dim(0).extent();
-    // As wide as the tiles that cover the row: they read all of it (cpu_output_tiling.cpp). One
-    // sample per output: the window of a 1x1 kernel with no stride.
-    const WindowSpan one_per_output{1, 1, 1, 0, lc.columns.fixed_outputs};
-    lc.sampled.compute_at(lc.tiled, task).bound_extent(lc.x, one_per_output.tiles_input_extent(width, tile));
+    lc.sampled.compute_at(lc.tiled, task);
+    cover_whole_tiles(lc.sampled, lc.x, lc.columns.per_output(), width, tile);
     lc.sampled.specialize(width >= lc.block).vectorize(lc.x, lc.block, TailStrategy::ShiftInwards);
 }
 
@@ -143,8 +142,8 @@ void schedule_cpu_blocked_conv(LoweredBlockedConv &lc, const ScheduleChoice &cho
         schedule_transposes(lc);
     }
     if (choice.param("stage_input")) {
-        const WindowSpan &span = axes.along_dim == 0 ? lc.columns : lc.rows;
-        lc.padded.compute_at(lc.tiled, task).bound_extent(axes.along, span.tiles_input_extent(length, tile));
+        lc.padded.compute_at(lc.tiled, task);
+        cover_whole_tiles(lc.padded, axes.along, axes.along_dim == 0 ? lc.columns : lc.rows, length, tile);
     }
     if (choice.param("stage_rows") && lc.samples_input) {
         stage_sampled_rows(lc, task, tile);

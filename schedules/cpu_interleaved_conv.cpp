@@ -1,6 +1,7 @@
 #include "schedules/cpu_interleaved_conv.h"
 
 #include "schedules/cpu_parallel_tasks.h"
+#include "schedules/tile_overhang.h"
 #include "spec/layer_geometry.h"
 
 namespace convc {
@@ -63,12 +64,10 @@ void tile_output(LoweredInterleavedConv &lc, const ScheduleChoice &choice, const
 // Stored for the whole task and computed a row at a time: the rows slide, each packed once.
 // Vectorized over both the groups and the channels, a pixel's packing is one dense load and a
 // shuffle.
-// As wide as the tiles that cover the row: they read all of it (cpu_output_tiling.cpp).
 void pack_input_rows(LoweredInterleavedConv &lc, const Var &task, int tile_x) {
-    Expr width = lc.output.output_buffer().dim(0).extent();
+    cover_whole_tiles_sliding(lc.packed_input, lc.x, lc.columns, lc.output.output_buffer().dim(0).extent(), tile_x);
     lc.packed_input.store_at(lc.output, task)
         .compute_at(lc.output, lc.y)
-        .bound(lc.x, -lc.columns.padding_before, lc.columns.tiles_input_extent(width, tile_x))
         .bound_extent(lc.j, kInterleavedGroups)
         .bound_extent(lc.rz, lc.group_in)
         .vectorize(lc.j)

@@ -2,6 +2,7 @@
 
 #include "schedules/cpu_depthwise_conv.h"
 #include "schedules/cpu_parallel_tasks.h"
+#include "schedules/tile_overhang.h"
 #include "spec/layer_geometry.h"
 
 namespace convc {
@@ -47,17 +48,16 @@ void schedule_row_buffer(LoweredBlockedConv &lc, const ScheduleChoice &choice, E
     // in place (pack_input 0), paying the boundary condition per tap instead of a copy.
     Var task("task"), yi("yi");
     if (choice.param("pack_input")) {
-        // As wide as the tiles that cover the row: they read all of it (cpu_output_tiling.cpp).
-        lc.padded.store_at(lc.output, task)
-            .compute_at(lc.output, yi)
-            .bound_extent(lc.x, lc.columns.tiles_input_extent(width, choice.param("x_pixels")))
-            .reorder_storage(lc.k, lc.x, lc.y, lc.n);
+        lc.padded.store_at(lc.output, task).compute_at(lc.output, yi).reorder_storage(lc.k, lc.x, lc.y, lc.n);
+        cover_whole_tiles_sliding(lc.padded, lc.x, lc.columns, width, choice.param("x_pixels"));
         lc.padded.reorder(lc.k, lc.x, lc.y, lc.n).vectorize(lc.k, lanes, TailStrategy::GuardWithIf);
     }
 
     // One output row of channel vectors, in register tiles of x_pixels pixels.
     Var xo("xo"), xi("xi");
     lc.conv.compute_at(lc.output, yi).vectorize(lc.lane);
+    // The update's tiles round the row up: its initial values must cover them too.
+    cover_whole_tiles(lc.conv, lc.x, lc.columns.per_output(), width, choice.param("x_pixels"));
     lc.conv.update()
         .split(lc.x, xo, xi, choice.param("x_pixels"), TailStrategy::RoundUp)
         .reorder(lc.lane, xi, lc.kb, lc.r.x, lc.r.y, lc.r.z, xo, lc.y, lc.n)
@@ -102,8 +102,8 @@ void schedule_register_tiles(LoweredBlockedConv &lc, const ScheduleChoice &choic
     tile(lc.output, TailStrategy::GuardWithIf);
 
     if (choice.param("pack_input")) {
+        cover_whole_tiles(lc.padded, lc.x, lc.columns, width, tile_x);
         lc.padded.compute_at(lc.output, task)
-            .bound_extent(lc.x, lc.columns.tiles_input_extent(width, tile_x))
             .reorder(lc.k, lc.x, lc.y, lc.n)
             .vectorize(lc.k, lanes, TailStrategy::GuardWithIf);
     }

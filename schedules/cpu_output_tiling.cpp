@@ -1,6 +1,7 @@
 #include "schedules/cpu_output_tiling.h"
 
 #include "schedules/cpu_parallel_tasks.h"
+#include "schedules/tile_overhang.h"
 
 namespace convc {
 
@@ -43,9 +44,8 @@ void tile_cpu_output(LoweredConv &lc, int tile_x, int tile_k, int vector_lanes, 
     // cost Intel CPUs a microcode assist per multiply-add: on a Skylake-SP Xeon the 1x1 64->256
     // layer at 56x56 (64-column tiles) ran at 2-8 GFLOP/s instead of 87-93.
     if (stage_input) {
-        lc.padded.compute_at(lc.output, t.row)
-            .bound_extent(lc.x, lc.columns.tiles_input_extent(width, tile_x))
-            .vectorize(lc.x, vector_lanes);
+        lc.padded.compute_at(lc.output, t.row).vectorize(lc.x, vector_lanes);
+        cover_whole_tiles(lc.padded, lc.x, lc.columns, width, tile_x);
     }
     // On the guarded path the last tile is narrower; a fixed extent keeps the register
     // tile's loops constant (so they unroll) at the cost of a few wasted columns.

@@ -35,6 +35,8 @@ struct WindowSpan {
     // fixed: Halide 14 keeps a schedule's `outputs < tile` specialization even where the fixed
     // shape rules it out, and inside it, with the symbolic extent, proves the bound too small.
     Halide::Expr tiles_input_extent(const Halide::Expr &outputs, int tile) const;
+    // The span of a Func indexed by output position (one value per output, as a 1x1 window).
+    WindowSpan per_output() const { return {1, 1, 1, 0, fixed_outputs}; }
 };
 WindowSpan column_span(const Layer &layer);
 WindowSpan row_span(const Layer &layer);

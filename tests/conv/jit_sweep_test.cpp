@@ -129,6 +129,9 @@ std::vector<SweepCase> sweep_cases() {
     add("narrow_13x11", conv(3, 3, {3, 3}, {1, 1}, {1, 1}), {1, 3, 13, 11});
     // Shapes fixed at compile time, as `input_shape` in a spec does.
     add("fixed_shape", conv(4, 8, {3, 3}, {1, 1}, {1, 1}), {2, 4, 10, 40}, true);
+    // Strided taps at constant indices into a staged row, read past the output by whole tiles:
+    // sized for those tiles, Halide 14 mis-aligned a load and crashed (tile_overhang.h).
+    add("fixed_shape_strided_1x3", conv(1, 4, {1, 3}, {2, 3}, {2, 3}, {3, 2}, 1, false), {2, 1, 20, 7}, true);
     add("fixed_shape_depthwise", conv(4, 4, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 4), {1, 4, 9, 9}, true);
     // Channels-last memory (layout: nhwc) under each family's default.
     add("nhwc_k3", channels_last(conv(5, 7, {3, 3}, {1, 1}, {1, 1})), {2, 5, 9, 11});

@@ -126,6 +126,8 @@ std::vector<StagedCase> staged_cases() {
          choice(depthwise, isa + "depthwise", {{"stage_input", 1}, {"x_vectors", 1}, {"y_rows", 4}})},
         {"lane_blocked_packed", depthwise_nhwc, {1, 16, 5, 7},
          choice(depthwise_nhwc, isa + "lane_blocked", {{"pack_input", 1}, {"x_pixels", 8}})},
+        {"lane_blocked_rows_packed", depthwise_nhwc, {1, 16, 5, 7},
+         choice(depthwise_nhwc, isa + "lane_blocked", {{"pack_input", 1}, {"register_tile", 0}, {"x_pixels", 8}})},
         {"blocked_staged", dense, {1, 16, 3, 7},
          choice(dense, isa + "blocked", {{"stage_input", 1}, {"x_pixels", 8}, {"trim_taps", 0}})},
         {"blocked_staged_fixed", dense_fixed, {1, 16, 3, 7},

@@ -1,0 +1,27 @@
+#pragma once
+
+#include "Halide.h"
+
+#include "lower/layer_io.h"
+
+namespace convc {
+
+// Tiles are computed whole where they overhang the output, and read the staged input past what
+// the stored outputs need (docs/architecture.md). These size a staged copy, computed at `staged`'s
+// current level, for what whole tiles of `tile` outputs along `axis` read, so that no lane reads
+// memory nothing wrote.
+//
+// Not on a strided axis of a fixed shape: there the taps read the copy with strided vectors at
+// constant indices, and with the copy sized this way Halide 14 loads some of them as dense
+// vectors marked 64-byte aligned at addresses that are not (`load <48 x float> ... align 64` at
+// a 12-byte offset of a stride-3 layer's staged row: SIGSEGV, found by tests/torch). The copy
+// keeps the size Halide infers there, and the overhanging lanes may read stale values.
+void cover_whole_tiles(Halide::Func staged, const Halide::Var &axis, const WindowSpan &span,
+                       const Halide::Expr &outputs, int tile);
+// The same for a copy that slides along another axis (stored outside the loop it is computed
+// in): Halide 14 sizes such a copy by its consumers and ignores bound_extent, so its min is
+// pinned too.
+void cover_whole_tiles_sliding(Halide::Func staged, const Halide::Var &axis, const WindowSpan &span,
+                               const Halide::Expr &outputs, int tile);
+
+}  // namespace convc
