@@ -14,19 +14,13 @@
 #include "bench/timing.h"
 #include "reference/layer_reference.h"
 #include "reference/reference_check.h"
+#include "support/conv_check.h"
 
 namespace convc {
 namespace {
 
 Layer conv(int64_t c, int64_t k, HW kernel, HW padding, bool bias) {
-    Layer layer;
-    layer.name = "test";
-    layer.in_channels = c;
-    layer.out_channels = k;
-    layer.kernel = kernel;
-    layer.padding = padding;
-    layer.bias = bias;
-    return layer;
+    return convc_test::conv_layer(c, k, kernel, {1, 1}, padding, {1, 1}, 1, bias);
 }
 
 int64_t count(const Shape4 &s) {

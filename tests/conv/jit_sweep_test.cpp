@@ -14,6 +14,7 @@ using convc::HW;
 using convc::Layer;
 using convc::PaddingKind;
 using convc::PaddingMode;
+using convc_test::conv_layer;
 
 struct SweepCase {
     std::string name;
@@ -24,22 +25,6 @@ struct SweepCase {
 
 void PrintTo(const SweepCase &c, std::ostream *os) {
     *os << c.name << " on " << convc::shape_to_string(c.input);
-}
-
-Layer conv(int64_t c, int64_t k, HW kernel, HW stride = {1, 1}, HW pad = {0, 0}, HW dilation = {1, 1},
-           int64_t groups = 1, bool bias = true, PaddingMode mode = PaddingMode::Zeros) {
-    Layer l;
-    l.name = "sweep";
-    l.in_channels = c;
-    l.out_channels = k;
-    l.kernel = kernel;
-    l.stride = stride;
-    l.padding = pad;
-    l.dilation = dilation;
-    l.groups = groups;
-    l.bias = bias;
-    l.padding_mode = mode;
-    return l;
 }
 
 Layer with_padding(Layer l, PaddingKind kind) {
@@ -69,78 +54,78 @@ std::vector<SweepCase> sweep_cases() {
     };
     // Kernel sizes 1..7, square and not.
     for (int64_t k = 1; k <= 7; k++) {
-        add("kernel" + std::to_string(k), conv(3, 5, {k, k}, {1, 1}, {k / 2, k / 2}), {1, 3, 13, 11});
+        add("kernel" + std::to_string(k), conv_layer(3, 5, {k, k}, {1, 1}, {k / 2, k / 2}), {1, 3, 13, 11});
     }
-    add("kernel_1x7", conv(4, 6, {1, 7}, {1, 1}, {0, 3}), {1, 4, 9, 17});
-    add("kernel_7x1", conv(4, 6, {7, 1}, {1, 1}, {3, 0}), {1, 4, 17, 9});
-    add("kernel_2x4", conv(3, 3, {2, 4}), {2, 3, 7, 5});
+    add("kernel_1x7", conv_layer(4, 6, {1, 7}, {1, 1}, {0, 3}), {1, 4, 9, 17});
+    add("kernel_7x1", conv_layer(4, 6, {7, 1}, {1, 1}, {3, 0}), {1, 4, 17, 9});
+    add("kernel_2x4", conv_layer(3, 3, {2, 4}), {2, 3, 7, 5});
     // Strides 1..3, with padding pairs that are not symmetric between h and w.
     for (int64_t s = 1; s <= 3; s++) {
-        add("stride" + std::to_string(s), conv(5, 7, {3, 3}, {s, s}, {1, 1}), {1, 5, 13, 11});
+        add("stride" + std::to_string(s), conv_layer(5, 7, {3, 3}, {s, s}, {1, 1}), {1, 5, 13, 11});
     }
-    add("stride_2x1_pad_0x2", conv(3, 4, {3, 5}, {2, 1}, {0, 2}), {1, 3, 11, 13});
-    add("stride_3x2_pad_2x1", conv(2, 3, {4, 3}, {3, 2}, {2, 1}), {3, 2, 13, 11});
+    add("stride_2x1_pad_0x2", conv_layer(3, 4, {3, 5}, {2, 1}, {0, 2}), {1, 3, 11, 13});
+    add("stride_3x2_pad_2x1", conv_layer(2, 3, {4, 3}, {3, 2}, {2, 1}), {3, 2, 13, 11});
     // Dilations 1..3.
     for (int64_t d = 1; d <= 3; d++) {
-        add("dilation" + std::to_string(d), conv(4, 4, {3, 3}, {1, 1}, {d, d}, {d, d}), {1, 4, 13, 11});
+        add("dilation" + std::to_string(d), conv_layer(4, 4, {3, 3}, {1, 1}, {d, d}, {d, d}), {1, 4, 13, 11});
     }
-    add("dilation_2x3_stride2", conv(3, 5, {3, 3}, {2, 2}, {1, 2}, {2, 3}), {1, 3, 15, 17});
+    add("dilation_2x3_stride2", conv_layer(3, 5, {3, 3}, {2, 2}, {1, 2}, {2, 3}), {1, 3, 15, 17});
     // 'same' with even kernels and dilation: the odd padding element goes bottom/right.
-    add("same_k4", with_padding(conv(3, 4, {4, 4}), PaddingKind::Same), {1, 3, 9, 7});
-    add("same_k2x5_d3", with_padding(conv(2, 3, {2, 5}, {1, 1}, {0, 0}, {3, 1}), PaddingKind::Same), {1, 2, 11, 9});
-    add("same_k3_d2", with_padding(conv(4, 4, {3, 3}, {1, 1}, {0, 0}, {2, 2}), PaddingKind::Same), {2, 4, 8, 10});
-    add("valid_k3_s2", with_padding(conv(3, 6, {3, 3}, {2, 2}), PaddingKind::Valid), {1, 3, 12, 13});
+    add("same_k4", with_padding(conv_layer(3, 4, {4, 4}), PaddingKind::Same), {1, 3, 9, 7});
+    add("same_k2x5_d3", with_padding(conv_layer(2, 3, {2, 5}, {1, 1}, {0, 0}, {3, 1}), PaddingKind::Same), {1, 2, 11, 9});
+    add("same_k3_d2", with_padding(conv_layer(4, 4, {3, 3}, {1, 1}, {0, 0}, {2, 2}), PaddingKind::Same), {2, 4, 8, 10});
+    add("valid_k3_s2", with_padding(conv_layer(3, 6, {3, 3}, {2, 2}), PaddingKind::Valid), {1, 3, 12, 13});
     // Groups 1, 2, 4; depthwise; depthwise with a channel multiplier.
-    add("groups2", conv(4, 6, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 2), {1, 4, 9, 9});
-    add("groups4", conv(8, 12, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4), {1, 8, 11, 7});
-    add("groups4_stride2", conv(12, 8, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 4), {2, 12, 13, 13});
-    add("depthwise", conv(6, 6, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 6), {1, 6, 13, 11});
-    add("depthwise_stride2", conv(5, 5, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 5), {1, 5, 14, 15});
-    add("depthwise_multiplier2", conv(3, 6, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 3), {1, 3, 9, 9});
-    add("depthwise_k5_d2", conv(4, 4, {5, 5}, {1, 1}, {4, 4}, {2, 2}, 4, false), {1, 4, 12, 12});
+    add("groups2", conv_layer(4, 6, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 2), {1, 4, 9, 9});
+    add("groups4", conv_layer(8, 12, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4), {1, 8, 11, 7});
+    add("groups4_stride2", conv_layer(12, 8, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 4), {2, 12, 13, 13});
+    add("depthwise", conv_layer(6, 6, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 6), {1, 6, 13, 11});
+    add("depthwise_stride2", conv_layer(5, 5, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 5), {1, 5, 14, 15});
+    add("depthwise_multiplier2", conv_layer(3, 6, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 3), {1, 3, 9, 9});
+    add("depthwise_k5_d2", conv_layer(4, 4, {5, 5}, {1, 1}, {4, 4}, {2, 2}, 4, false), {1, 4, 12, 12});
     // Bias off.
-    add("no_bias", conv(3, 5, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, false), {1, 3, 7, 5});
+    add("no_bias", conv_layer(3, 5, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, false), {1, 3, 7, 5});
     // Every padding mode, with square and unequal padding, strides and dilation.
     for (PaddingMode mode : {PaddingMode::Reflect, PaddingMode::Replicate, PaddingMode::Circular}) {
         std::string m = convc::padding_mode_name(mode);
-        add(m + "_k3_p1", conv(3, 4, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, true, mode), {1, 3, 7, 5});
-        add(m + "_k5_p2x1_s2", conv(2, 3, {5, 3}, {2, 2}, {2, 1}, {1, 1}, 1, true, mode), {1, 2, 13, 11});
-        add(m + "_k3_p3_d2", conv(2, 2, {3, 3}, {1, 1}, {3, 3}, {2, 2}, 2, false, mode), {2, 2, 9, 8});
-        add(m + "_same_k4", with_padding(conv(3, 3, {4, 4}, {1, 1}, {0, 0}, {1, 1}, 3, true, mode), PaddingKind::Same),
+        add(m + "_k3_p1", conv_layer(3, 4, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, true, mode), {1, 3, 7, 5});
+        add(m + "_k5_p2x1_s2", conv_layer(2, 3, {5, 3}, {2, 2}, {2, 1}, {1, 1}, 1, true, mode), {1, 2, 13, 11});
+        add(m + "_k3_p3_d2", conv_layer(2, 2, {3, 3}, {1, 1}, {3, 3}, {2, 2}, 2, false, mode), {2, 2, 9, 8});
+        add(m + "_same_k4", with_padding(conv_layer(3, 3, {4, 4}, {1, 1}, {0, 0}, {1, 1}, 3, true, mode), PaddingKind::Same),
             {1, 3, 8, 9});
     }
-    add("reflect_pad_size_minus_1", conv(1, 2, {3, 3}, {1, 1}, {4, 4}, {1, 1}, 1, true, PaddingMode::Reflect),
+    add("reflect_pad_size_minus_1", conv_layer(1, 2, {3, 3}, {1, 1}, {4, 4}, {1, 1}, 1, true, PaddingMode::Reflect),
         {1, 1, 5, 5});
-    add("circular_pad_equals_size", conv(1, 2, {3, 3}, {1, 1}, {5, 4}, {1, 1}, 1, true, PaddingMode::Circular),
+    add("circular_pad_equals_size", conv_layer(1, 2, {3, 3}, {1, 1}, {5, 4}, {1, 1}, 1, true, PaddingMode::Circular),
         {1, 1, 5, 4});
-    add("replicate_pad_larger_than_size", conv(2, 2, {3, 3}, {1, 1}, {6, 6}, {1, 1}, 1, true, PaddingMode::Replicate),
+    add("replicate_pad_larger_than_size", conv_layer(2, 2, {3, 3}, {1, 1}, {6, 6}, {1, 1}, 1, true, PaddingMode::Replicate),
         {1, 2, 4, 3});
     // Batches 0, 1, 3.
-    add("batch0", conv(3, 4, {3, 3}, {1, 1}, {1, 1}), {0, 3, 7, 7});
-    add("batch3", conv(3, 4, {3, 3}, {1, 1}, {1, 1}), {3, 3, 7, 7});
+    add("batch0", conv_layer(3, 4, {3, 3}, {1, 1}, {1, 1}), {0, 3, 7, 7});
+    add("batch3", conv_layer(3, 4, {3, 3}, {1, 1}, {1, 1}), {3, 3, 7, 7});
     // Odd sizes and channel counts that are no multiple of any vector width, wide enough to
     // take the vectorized path (output width >= 32) as well as its tail.
-    add("wide_odd_channels", conv(5, 19, {3, 3}, {1, 1}, {1, 1}), {1, 5, 7, 45});
-    add("wide_grouped", conv(6, 9, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 3), {2, 6, 5, 67});
-    add("wide_depthwise", conv(7, 7, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 7), {1, 7, 6, 71});
-    add("wide_reflect_stride2", conv(3, 17, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 1, true, PaddingMode::Reflect),
+    add("wide_odd_channels", conv_layer(5, 19, {3, 3}, {1, 1}, {1, 1}), {1, 5, 7, 45});
+    add("wide_grouped", conv_layer(6, 9, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 3), {2, 6, 5, 67});
+    add("wide_depthwise", conv_layer(7, 7, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 7), {1, 7, 6, 71});
+    add("wide_reflect_stride2", conv_layer(3, 17, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 1, true, PaddingMode::Reflect),
         {1, 3, 9, 83});
-    add("wide_1x1", conv(33, 10, {1, 1}), {1, 33, 3, 64});
-    add("narrow_13x11", conv(3, 3, {3, 3}, {1, 1}, {1, 1}), {1, 3, 13, 11});
+    add("wide_1x1", conv_layer(33, 10, {1, 1}), {1, 33, 3, 64});
+    add("narrow_13x11", conv_layer(3, 3, {3, 3}, {1, 1}, {1, 1}), {1, 3, 13, 11});
     // Shapes fixed at compile time, as `input_shape` in a spec does.
-    add("fixed_shape", conv(4, 8, {3, 3}, {1, 1}, {1, 1}), {2, 4, 10, 40}, true);
+    add("fixed_shape", conv_layer(4, 8, {3, 3}, {1, 1}, {1, 1}), {2, 4, 10, 40}, true);
     // Strided taps at constant indices into a staged row, read past the output by whole tiles:
     // sized for those tiles, Halide 14 mis-aligned a load and crashed (tile_overhang.h).
-    add("fixed_shape_strided_1x3", conv(1, 4, {1, 3}, {2, 3}, {2, 3}, {3, 2}, 1, false), {2, 1, 20, 7}, true);
-    add("fixed_shape_depthwise", conv(4, 4, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 4), {1, 4, 9, 9}, true);
+    add("fixed_shape_strided_1x3", conv_layer(1, 4, {1, 3}, {2, 3}, {2, 3}, {3, 2}, 1, false), {2, 1, 20, 7}, true);
+    add("fixed_shape_depthwise", conv_layer(4, 4, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 4), {1, 4, 9, 9}, true);
     // Channels-last memory (layout: nhwc) under each family's default.
-    add("nhwc_k3", channels_last(conv(5, 7, {3, 3}, {1, 1}, {1, 1})), {2, 5, 9, 11});
-    add("nhwc_blocked", channels_last(conv(8, 32, {3, 3}, {2, 1}, {1, 1}, {1, 1}, 1, true, PaddingMode::Reflect)),
+    add("nhwc_k3", channels_last(conv_layer(5, 7, {3, 3}, {1, 1}, {1, 1})), {2, 5, 9, 11});
+    add("nhwc_blocked", channels_last(conv_layer(8, 32, {3, 3}, {2, 1}, {1, 1}, {1, 1}, 1, true, PaddingMode::Reflect)),
         {1, 8, 10, 13}, true);
-    add("nhwc_grouped", channels_last(conv(8, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 2)), {1, 8, 7, 40});
-    add("nhwc_depthwise", channels_last(conv(32, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 32)), {2, 32, 9, 37}, true);
-    add("nhwc_depthwise_odd", channels_last(conv(7, 7, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 7)), {1, 7, 11, 9});
-    add("nhwc_circular_d2", channels_last(conv(4, 16, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 1, false, PaddingMode::Circular)),
+    add("nhwc_grouped", channels_last(conv_layer(8, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 2)), {1, 8, 7, 40});
+    add("nhwc_depthwise", channels_last(conv_layer(32, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 32)), {2, 32, 9, 37}, true);
+    add("nhwc_depthwise_odd", channels_last(conv_layer(7, 7, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 7)), {1, 7, 11, 9});
+    add("nhwc_circular_d2", channels_last(conv_layer(4, 16, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 1, false, PaddingMode::Circular)),
         {1, 4, 8, 9}, true);
     return cases;
 }
@@ -219,39 +204,39 @@ void PrintTo(const FamilyCase &c, std::ostream *os) {
 // ones also on transposed I/O, zero-padded ones with and without their padded taps skipped,
 // strided 1x1 ones with and without their rows staged dense.
 std::vector<FamilyCase> blocked_cases() {
-    Layer same4 = with_padding(conv(6, 32, {4, 4}), PaddingKind::Same);
-    Layer fixed = conv(16, 48, {3, 3}, {1, 1}, {1, 1});
+    Layer same4 = with_padding(conv_layer(6, 32, {4, 4}), PaddingKind::Same);
+    Layer fixed = conv_layer(16, 48, {3, 3}, {1, 1}, {1, 1});
     fixed.input_shape = convc::Shape4{1, 16, 7, 7};
     // Rows narrower than a vector: the staged rows are copied unvectorized.
-    Layer fixed_k1_s2 = conv(24, 32, {1, 1}, {2, 2});
+    Layer fixed_k1_s2 = conv_layer(24, 32, {1, 1}, {2, 2});
     fixed_k1_s2.input_shape = convc::Shape4{1, 24, 13, 11};
     return {
         // Padding wider than the window: the first and last output rows have no tap inside
         // the input, only the bias.
-        {"k3_p3_empty_rows", conv(4, 16, {3, 3}, {1, 1}, {3, 3}), {1, 4, 5, 8}},
-        {"k3_d4_p4", conv(8, 32, {3, 3}, {1, 1}, {4, 4}, {4, 4}, 1, false), {1, 8, 6, 11}},
-        {"k1_s2", conv(8, 32, {1, 1}, {2, 2}), {2, 8, 9, 37}},
+        {"k3_p3_empty_rows", conv_layer(4, 16, {3, 3}, {1, 1}, {3, 3}), {1, 4, 5, 8}},
+        {"k3_d4_p4", conv_layer(8, 32, {3, 3}, {1, 1}, {4, 4}, {4, 4}, 1, false), {1, 8, 6, 11}},
+        {"k1_s2", conv_layer(8, 32, {1, 1}, {2, 2}), {2, 8, 9, 37}},
         {"k1_s2_fixed_narrow", fixed_k1_s2, {1, 24, 13, 11}},
-        {"k1_s3x2_p1", conv(5, 16, {1, 1}, {3, 2}, {1, 1}), {1, 5, 10, 35}},
-        {"k1_s2_p1_reflect", conv(6, 16, {1, 1}, {2, 2}, {1, 1}, {1, 1}, 1, false, PaddingMode::Reflect), {1, 6, 9, 20}},
-        {"k3_p1", conv(8, 32, {3, 3}, {1, 1}, {1, 1}), {1, 8, 9, 20}},
-        {"k1_wide", conv(16, 64, {1, 1}), {2, 16, 3, 45}},
-        {"k3_s2_reflect", conv(5, 32, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 1, true, PaddingMode::Reflect), {1, 5, 11, 13}},
-        {"k3_d2_circular", conv(4, 16, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 1, false, PaddingMode::Circular), {1, 4, 8, 9}},
-        {"groups2", conv(8, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 2), {1, 8, 6, 17}},
+        {"k1_s3x2_p1", conv_layer(5, 16, {1, 1}, {3, 2}, {1, 1}), {1, 5, 10, 35}},
+        {"k1_s2_p1_reflect", conv_layer(6, 16, {1, 1}, {2, 2}, {1, 1}, {1, 1}, 1, false, PaddingMode::Reflect), {1, 6, 9, 20}},
+        {"k3_p1", conv_layer(8, 32, {3, 3}, {1, 1}, {1, 1}), {1, 8, 9, 20}},
+        {"k1_wide", conv_layer(16, 64, {1, 1}), {2, 16, 3, 45}},
+        {"k3_s2_reflect", conv_layer(5, 32, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 1, true, PaddingMode::Reflect), {1, 5, 11, 13}},
+        {"k3_d2_circular", conv_layer(4, 16, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 1, false, PaddingMode::Circular), {1, 4, 8, 9}},
+        {"groups2", conv_layer(8, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 2), {1, 8, 6, 17}},
         {"same_k4", same4, {1, 6, 9, 8}},
         {"narrow_fixed_7x7", fixed, {1, 16, 7, 7}},
-        {"width_1", conv(3, 16, {3, 1}, {1, 1}, {1, 0}), {1, 3, 5, 1}},
+        {"width_1", conv_layer(3, 16, {3, 1}, {1, 1}, {1, 0}), {1, 3, 5, 1}},
         // Groups of 8 output channels: half-width vectors on AVX-512.
-        {"groups_of_8", conv(16, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4), {1, 16, 7, 10}},
-        {"nhwc_k3_s2", channels_last(conv(6, 32, {3, 3}, {2, 2}, {1, 1})), {2, 6, 11, 9}},
-        {"nhwc_groups_of_8", channels_last(conv(16, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4)), {1, 16, 5, 13}},
+        {"groups_of_8", conv_layer(16, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4), {1, 16, 7, 10}},
+        {"nhwc_k3_s2", channels_last(conv_layer(6, 32, {3, 3}, {2, 2}, {1, 1})), {2, 6, 11, 9}},
+        {"nhwc_groups_of_8", channels_last(conv_layer(16, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4)), {1, 16, 5, 13}},
         // Column kernels: their default tiles run down columns, in NCHW on transposed I/O (odd
         // heights: tails).
-        {"k7x1_p3x0", conv(12, 32, {7, 1}, {1, 1}, {3, 0}), {2, 12, 17, 9}},
-        {"k5x1_s2_replicate", conv(5, 16, {5, 1}, {2, 1}, {2, 0}, {1, 1}, 1, true, PaddingMode::Replicate), {1, 5, 19, 6}},
-        {"nhwc_k7x1_p3x0", channels_last(conv(12, 32, {7, 1}, {1, 1}, {3, 0})), {1, 12, 17, 9}},
-        {"nhwc_k5x1_s2_reflect", channels_last(conv(5, 48, {5, 1}, {2, 1}, {2, 0}, {1, 1}, 1, true, PaddingMode::Reflect)),
+        {"k7x1_p3x0", conv_layer(12, 32, {7, 1}, {1, 1}, {3, 0}), {2, 12, 17, 9}},
+        {"k5x1_s2_replicate", conv_layer(5, 16, {5, 1}, {2, 1}, {2, 0}, {1, 1}, 1, true, PaddingMode::Replicate), {1, 5, 19, 6}},
+        {"nhwc_k7x1_p3x0", channels_last(conv_layer(12, 32, {7, 1}, {1, 1}, {3, 0})), {1, 12, 17, 9}},
+        {"nhwc_k5x1_s2_reflect", channels_last(conv_layer(5, 48, {5, 1}, {2, 1}, {2, 0}, {1, 1}, 1, true, PaddingMode::Reflect)),
          {2, 5, 19, 6}},
     };
 }
@@ -298,29 +283,29 @@ namespace {
 // plane staged (border through the padding mode, interior copied) or read in place; swept over
 // padding modes, strides, dilations, a channel multiplier and rows narrower than a vector.
 std::vector<FamilyCase> depthwise_cases() {
-    Layer fixed = conv(24, 24, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 24);
+    Layer fixed = conv_layer(24, 24, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 24);
     fixed.input_shape = convc::Shape4{1, 24, 14, 14};
-    Layer fixed_s2 = conv(6, 6, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 6, false, PaddingMode::Reflect);
+    Layer fixed_s2 = conv_layer(6, 6, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 6, false, PaddingMode::Reflect);
     fixed_s2.input_shape = convc::Shape4{1, 6, 23, 35};
-    Layer fixed_s3 = conv(4, 8, {5, 5}, {2, 3}, {2, 2}, {1, 1}, 4, true, PaddingMode::Circular);
+    Layer fixed_s3 = conv_layer(4, 8, {5, 5}, {2, 3}, {2, 2}, {1, 1}, 4, true, PaddingMode::Circular);
     fixed_s3.input_shape = convc::Shape4{1, 4, 13, 11};
     // Circular rows of 4 pixels: unrolled taps read in place crashed Halide 14's compiler.
-    Layer circular_4 = conv(5, 10, {5, 3}, {2, 2}, {2, 2}, {2, 2}, 5, false, PaddingMode::Circular);
+    Layer circular_4 = conv_layer(5, 10, {5, 3}, {2, 2}, {2, 2}, {2, 2}, 5, false, PaddingMode::Circular);
     circular_4.input_shape = convc::Shape4{1, 5, 22, 4};
-    Layer same4 = with_padding(conv(5, 5, {4, 4}, {1, 1}, {0, 0}, {1, 1}, 5), PaddingKind::Same);
-    Layer valid = with_padding(conv(3, 3, {3, 3}, {2, 2}, {0, 0}, {1, 1}, 3), PaddingKind::Valid);
+    Layer same4 = with_padding(conv_layer(5, 5, {4, 4}, {1, 1}, {0, 0}, {1, 1}, 5), PaddingKind::Same);
+    Layer valid = with_padding(conv_layer(3, 3, {3, 3}, {2, 2}, {0, 0}, {1, 1}, 3), PaddingKind::Valid);
     // A staged plane read at stride 2 in a last tile of constant indices: with one plane per
     // task Halide 14 emitted an aligned move at an unaligned address here (4 vectors, 7 rows).
-    Layer fixed_s2_k5 = conv(8, 8, {5, 5}, {2, 2}, {2, 2}, {1, 1}, 8);
+    Layer fixed_s2_k5 = conv_layer(8, 8, {5, 5}, {2, 2}, {2, 2}, {1, 1}, 8);
     fixed_s2_k5.input_shape = convc::Shape4{1, 8, 57, 57};
     return {
-        {"k3_p1", conv(8, 8, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 8), {1, 8, 19, 37}},
-        {"k3_s2_zeros", conv(6, 6, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 6, false), {2, 6, 23, 35}},
-        {"k3_s2_reflect", conv(4, 4, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 4, true, PaddingMode::Reflect), {1, 4, 11, 13}},
-        {"k3_d2_replicate", conv(4, 4, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 4, false, PaddingMode::Replicate),
+        {"k3_p1", conv_layer(8, 8, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 8), {1, 8, 19, 37}},
+        {"k3_s2_zeros", conv_layer(6, 6, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 6, false), {2, 6, 23, 35}},
+        {"k3_s2_reflect", conv_layer(4, 4, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 4, true, PaddingMode::Reflect), {1, 4, 11, 13}},
+        {"k3_d2_replicate", conv_layer(4, 4, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 4, false, PaddingMode::Replicate),
          {1, 4, 10, 21}},
-        {"k5_circular", conv(3, 3, {5, 5}, {1, 1}, {2, 1}, {1, 1}, 3, true, PaddingMode::Circular), {1, 3, 8, 7}},
-        {"multiplier2", conv(4, 8, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4), {1, 4, 6, 17}},
+        {"k5_circular", conv_layer(3, 3, {5, 5}, {1, 1}, {2, 1}, {1, 1}, 3, true, PaddingMode::Circular), {1, 3, 8, 7}},
+        {"multiplier2", conv_layer(4, 8, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4), {1, 4, 6, 17}},
         {"same_k4", same4, {1, 5, 9, 8}},
         {"valid_s2", valid, {1, 3, 12, 13}},
         {"fixed_14x14", fixed, {1, 24, 14, 14}},
@@ -328,7 +313,7 @@ std::vector<FamilyCase> depthwise_cases() {
         {"fixed_s3_circular", fixed_s3, {1, 4, 13, 11}},
         {"fixed_circular_rows_of_4", circular_4, {1, 5, 22, 4}},
         {"fixed_s2_k5_57", fixed_s2_k5, {1, 8, 57, 57}},
-        {"narrow_3", conv(2, 2, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 2), {1, 2, 5, 3}},
+        {"narrow_3", conv_layer(2, 2, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 2), {1, 2, 5, 3}},
     };
 }
 
@@ -362,27 +347,27 @@ namespace {
 // inside the pipeline; sweep it over padding modes, strides, dilations, multipliers, groups
 // and narrow or odd rows, in both layouts.
 std::vector<FamilyCase> lane_blocked_cases() {
-    Layer fixed = conv(32, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 32);
+    Layer fixed = conv_layer(32, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 32);
     fixed.input_shape = convc::Shape4{1, 32, 7, 7};
-    Layer same4 = with_padding(conv(16, 16, {4, 4}, {1, 1}, {0, 0}, {1, 1}, 16), PaddingKind::Same);
+    Layer same4 = with_padding(conv_layer(16, 16, {4, 4}, {1, 1}, {0, 0}, {1, 1}, 16), PaddingKind::Same);
     return {
-        {"k3_p1", conv(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 16), {1, 16, 9, 13}},
-        {"k3_s2_reflect", conv(32, 32, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 32, true, PaddingMode::Reflect), {2, 32, 11, 14}},
-        {"k3_d2_replicate", conv(16, 16, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 16, false, PaddingMode::Replicate),
+        {"k3_p1", conv_layer(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 16), {1, 16, 9, 13}},
+        {"k3_s2_reflect", conv_layer(32, 32, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 32, true, PaddingMode::Reflect), {2, 32, 11, 14}},
+        {"k3_d2_replicate", conv_layer(16, 16, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 16, false, PaddingMode::Replicate),
          {1, 16, 10, 9}},
-        {"k5_circular", conv(16, 16, {5, 5}, {1, 1}, {2, 2}, {1, 1}, 16, true, PaddingMode::Circular), {1, 16, 8, 7}},
-        {"multiplier2", conv(8, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 8), {1, 8, 6, 17}},
+        {"k5_circular", conv_layer(16, 16, {5, 5}, {1, 1}, {2, 2}, {1, 1}, 16, true, PaddingMode::Circular), {1, 16, 8, 7}},
+        {"multiplier2", conv_layer(8, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 8), {1, 8, 6, 17}},
         {"same_k4", same4, {1, 16, 9, 8}},
         {"fixed_7x7", fixed, {1, 32, 7, 7}},
-        {"width_1", conv(16, 16, {3, 1}, {1, 1}, {1, 0}, {1, 1}, 16), {1, 16, 5, 1}},
-        {"nhwc_k3_p1", channels_last(conv(32, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 32)), {2, 32, 9, 13}},
+        {"width_1", conv_layer(16, 16, {3, 1}, {1, 1}, {1, 0}, {1, 1}, 16), {1, 16, 5, 1}},
+        {"nhwc_k3_p1", channels_last(conv_layer(32, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 32)), {2, 32, 9, 13}},
         // Groups narrower than a vector: 4 and 8 channels per group.
-        {"groups_of_4", conv(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4), {1, 16, 9, 11}},
-        {"nhwc_groups_of_8_s2", channels_last(conv(32, 32, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 4, false)), {1, 32, 10, 9}},
+        {"groups_of_4", conv_layer(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4), {1, 16, 9, 11}},
+        {"nhwc_groups_of_8_s2", channels_last(conv_layer(32, 32, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 4, false)), {1, 32, 10, 9}},
         {"nhwc_multiplier2_d2_reflect",
-         channels_last(conv(8, 16, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 8, true, PaddingMode::Reflect)),
+         channels_last(conv_layer(8, 16, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 8, true, PaddingMode::Reflect)),
          {1, 8, 9, 10}},
-        {"nhwc_s2_replicate", channels_last(conv(16, 16, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 16, false,
+        {"nhwc_s2_replicate", channels_last(conv_layer(16, 16, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 16, false,
                                                  PaddingMode::Replicate)),
          {1, 16, 12, 11}},
     };
@@ -430,16 +415,16 @@ namespace {
 // output ones and rows narrower than a tile, in both layouts.
 std::vector<FamilyCase> interleaved_cases() {
     return {
-        {"groups_of_4", conv(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4), {1, 16, 9, 11}},
-        {"nhwc_groups_of_8", channels_last(conv(32, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4)), {2, 32, 7, 10}},
+        {"groups_of_4", conv_layer(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4), {1, 16, 9, 11}},
+        {"nhwc_groups_of_8", channels_last(conv_layer(32, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4)), {2, 32, 7, 10}},
         {"nhwc_groups_of_4_s2_reflect",
-         channels_last(conv(32, 32, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 8, true, PaddingMode::Reflect)), {1, 32, 11, 13}},
+         channels_last(conv_layer(32, 32, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 8, true, PaddingMode::Reflect)), {1, 32, 11, 13}},
         {"nhwc_groups_of_8_d2_circular",
-         channels_last(conv(64, 64, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 8, false, PaddingMode::Circular)), {1, 64, 9, 6}},
+         channels_last(conv_layer(64, 64, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 8, false, PaddingMode::Circular)), {1, 64, 9, 6}},
         {"nhwc_in2_out4_replicate",
-         channels_last(conv(8, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4, true, PaddingMode::Replicate)), {1, 8, 5, 17}},
-        {"nhwc_groups_of_12", channels_last(conv(48, 48, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4)), {1, 48, 6, 5}},
-        {"nhwc_width_1", channels_last(conv(16, 16, {3, 1}, {1, 1}, {1, 0}, {1, 1}, 4)), {1, 16, 5, 1}},
+         channels_last(conv_layer(8, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4, true, PaddingMode::Replicate)), {1, 8, 5, 17}},
+        {"nhwc_groups_of_12", channels_last(conv_layer(48, 48, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4)), {1, 48, 6, 5}},
+        {"nhwc_width_1", channels_last(conv_layer(16, 16, {3, 1}, {1, 1}, {1, 0}, {1, 1}, 4)), {1, 16, 5, 1}},
     };
 }
 
@@ -478,17 +463,17 @@ Layer fixed_shape(Layer l, convc::Shape4 input) {
 
 std::vector<FamilyCase> flat_plane_cases() {
     auto c = [](std::string name, Layer l, convc::Shape4 in) { return FamilyCase{name, fixed_shape(l, in), in}; };
-    Layer same4 = with_padding(conv(16, 16, {4, 4}, {1, 1}, {0, 0}, {1, 1}, 16), PaddingKind::Same);
+    Layer same4 = with_padding(conv_layer(16, 16, {4, 4}, {1, 1}, {0, 0}, {1, 1}, 16), PaddingKind::Same);
     return {
-        c("k3_7x7", conv(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 16), {1, 16, 7, 7}),
-        c("k3_14x14_bias_batch2", conv(24, 24, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 24, true), {2, 24, 14, 14}),
-        c("k5_9x6_bias", conv(8, 8, {5, 5}, {1, 1}, {2, 2}, {1, 1}, 8, true), {1, 8, 9, 6}),
-        c("k3_d2_11x5", conv(12, 12, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 12), {1, 12, 11, 5}),
-        c("k3x1_unpadded_rows", conv(4, 4, {3, 1}, {1, 1}, {0, 0}, {1, 1}, 4), {1, 4, 10, 3}),
-        c("k3_p2x1_taller_output", conv(8, 8, {3, 3}, {1, 1}, {2, 1}, {1, 1}, 8), {1, 8, 6, 7}),
-        c("k1x3_2x13", conv(8, 8, {1, 3}, {1, 1}, {0, 1}, {1, 1}, 8), {1, 8, 2, 13}),
+        c("k3_7x7", conv_layer(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 16), {1, 16, 7, 7}),
+        c("k3_14x14_bias_batch2", conv_layer(24, 24, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 24, true), {2, 24, 14, 14}),
+        c("k5_9x6_bias", conv_layer(8, 8, {5, 5}, {1, 1}, {2, 2}, {1, 1}, 8, true), {1, 8, 9, 6}),
+        c("k3_d2_11x5", conv_layer(12, 12, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 12), {1, 12, 11, 5}),
+        c("k3x1_unpadded_rows", conv_layer(4, 4, {3, 1}, {1, 1}, {0, 0}, {1, 1}, 4), {1, 4, 10, 3}),
+        c("k3_p2x1_taller_output", conv_layer(8, 8, {3, 3}, {1, 1}, {2, 1}, {1, 1}, 8), {1, 8, 6, 7}),
+        c("k1x3_2x13", conv_layer(8, 8, {1, 3}, {1, 1}, {0, 1}, {1, 1}, 8), {1, 8, 2, 13}),
         c("same_k4_9x8", same4, {1, 16, 9, 8}),
-        c("k3_28x28_runs", conv(8, 8, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 8), {1, 8, 28, 28}),
+        c("k3_28x28_runs", conv_layer(8, 8, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 8), {1, 8, 28, 28}),
     };
 }
 
@@ -522,15 +507,15 @@ TEST(FlatPlaneFamily, AppliesOnlyWhereTheRunsAreExact) {
     Halide::Target host = Halide::get_host_target();
     convc::Shape4 in{1, 16, 14, 14};
     auto applies = [&](Layer l) { return convc::x86_flat_plane_applies(fixed_shape(l, in), host); };
-    EXPECT_TRUE(applies(conv(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 16)));
-    EXPECT_FALSE(applies(conv(16, 16, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 16)));  // stride
-    EXPECT_FALSE(applies(conv(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 16, false, PaddingMode::Reflect)));
-    EXPECT_FALSE(applies(conv(16, 16, {3, 3}, {1, 1}, {0, 0}, {1, 1}, 16)));  // narrower output
-    EXPECT_FALSE(applies(conv(16, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 16)));  // channel multiplier
-    EXPECT_FALSE(applies(conv(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4)));   // groups of 4
-    EXPECT_FALSE(applies(channels_last(conv(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 16))));
-    EXPECT_FALSE(convc::x86_flat_plane_applies(conv(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 16), host));  // no shape
-    EXPECT_FALSE(convc::x86_flat_plane_applies(fixed_shape(conv(6, 6, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 6), {1, 6, 7, 7}),
+    EXPECT_TRUE(applies(conv_layer(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 16)));
+    EXPECT_FALSE(applies(conv_layer(16, 16, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 16)));  // stride
+    EXPECT_FALSE(applies(conv_layer(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 16, false, PaddingMode::Reflect)));
+    EXPECT_FALSE(applies(conv_layer(16, 16, {3, 3}, {1, 1}, {0, 0}, {1, 1}, 16)));  // narrower output
+    EXPECT_FALSE(applies(conv_layer(16, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 16)));  // channel multiplier
+    EXPECT_FALSE(applies(conv_layer(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4)));   // groups of 4
+    EXPECT_FALSE(applies(channels_last(conv_layer(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 16))));
+    EXPECT_FALSE(convc::x86_flat_plane_applies(conv_layer(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 16), host));  // no shape
+    EXPECT_FALSE(convc::x86_flat_plane_applies(fixed_shape(conv_layer(6, 6, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 6), {1, 6, 7, 7}),
                                                host));  // no channel block divides 6
 }
 

@@ -69,16 +69,9 @@ void PrintTo(const StagedCase &c, std::ostream *os) {
     *os << c.name << ": " << c.choice.to_string();
 }
 
+// No bias: the staged buffers are what matters.
 Layer conv(int64_t c, int64_t k, HW kernel, HW stride = {1, 1}, HW pad = {0, 0}) {
-    Layer l;
-    l.name = "staged";
-    l.in_channels = c;
-    l.out_channels = k;
-    l.kernel = kernel;
-    l.stride = stride;
-    l.padding = pad;
-    l.bias = false;
-    return l;
+    return convc_test::conv_layer(c, k, kernel, stride, pad, {1, 1}, 1, false);
 }
 
 Layer channels_last(Layer l) {
