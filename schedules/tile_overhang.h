@@ -9,7 +9,8 @@ namespace convc {
 // Tiles are computed whole where they overhang the output, and read the staged input past what
 // the stored outputs need (docs/architecture.md). These size a staged copy, computed at `staged`'s
 // current level, for what whole tiles of `tile` outputs along `axis` read, so that no lane reads
-// memory nothing wrote.
+// memory nothing wrote: the results would be discarded, but stale bits that happen to be denormal
+// floats cost an Intel core a microcode assist per multiply-add.
 //
 // Not on a strided axis of a fixed shape: there the taps read the copy with strided vectors at
 // constant indices, and with the copy sized this way Halide 14 loads some of them as dense

@@ -15,7 +15,7 @@ namespace convc {
 //
 // A schedule that computes tiles of `tile` outputs whole reads past that window where the tiles
 // overhang the output: the plane is zero there, so that every value read was written
-// (cpu_output_tiling.cpp says why it matters).
+// (schedules/tile_overhang.h says why it matters).
 struct PlaneTile {
     int columns = 1, rows = 1;
 };

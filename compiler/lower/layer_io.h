@@ -24,7 +24,7 @@ Halide::Expr input_y(const Layer &layer, const Halide::Expr &y, const Halide::Ex
 
 // A window's reach along one axis. A tile computed whole where it overhangs the output reads
 // input beyond what the stored outputs need; a schedule that stages the input sizes the staged
-// copy with this, so that every value a tile reads was written (cpu_output_tiling.cpp says why).
+// copy with this, so that every value a tile reads was written (schedules/tile_overhang.h).
 struct WindowSpan {
     int stride = 1, dilation = 1, taps = 1, padding_before = 0;
     int fixed_outputs = 0;  // the output's extent where the layer fixes its shape, else 0
