@@ -101,6 +101,14 @@ std::vector<ScheduleSpace> schedule_spaces(const Layer &layer, const Halide::Tar
     return spaces;
 }
 
+std::vector<ScheduleChoice> family_defaults(const Layer &layer, const Halide::Target &target) {
+    std::vector<ScheduleChoice> defaults;
+    for (Family &family : families(layer, target)) {
+        defaults.push_back(std::move(family.defaults));
+    }
+    return defaults;
+}
+
 std::optional<ScheduleChoice> complete_schedule(const ScheduleChoice &stored, const Layer &layer,
                                                 const Halide::Target &target) {
     if (is_autoscheduler(stored)) {

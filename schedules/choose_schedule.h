@@ -19,6 +19,8 @@ namespace convc {
 // hold 4 to 12 channels. The target picks x86 (by ISA), ARM NEON or CUDA.
 std::vector<ScheduleSpace> schedule_spaces(const Layer &layer, const Halide::Target &target);
 ScheduleChoice default_schedule(const Layer &layer, const Halide::Target &target);
+// Each family's own default point, in the order of schedule_spaces.
+std::vector<ScheduleChoice> family_defaults(const Layer &layer, const Halide::Target &target);
 
 // A stored choice (database entry) made by a convc whose family had other parameters: the
 // parameters the family has gained take its default's values and those it dropped go, so a

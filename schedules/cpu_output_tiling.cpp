@@ -43,7 +43,12 @@ void tile_cpu_output(LoweredConv &lc, int tile_x, int tile_k, int vector_lanes, 
     // uninitialized. Its results are discarded, but stale bits that happen to be denormal floats
     // cost Intel CPUs a microcode assist per multiply-add: on a Skylake-SP Xeon the 1x1 64->256
     // layer at 56x56 (64-column tiles) ran at 2-8 GFLOP/s, 104 with the strip covering the tiles.
-    if (stage_input) {
+    // A 1x1 kernel stages its samples instead: a strided layer's row then holds only the
+    // values it reads, dense, so the tiles load whole vectors of them.
+    if (stage_input && lc.samples_input) {
+        lc.sampled.compute_at(lc.output, t.row).vectorize(lc.x, vector_lanes);
+        cover_whole_tiles(lc.sampled, lc.x, lc.columns.per_output(), width, tile_x);
+    } else if (stage_input) {
         lc.padded.compute_at(lc.output, t.row).vectorize(lc.x, vector_lanes);
         cover_whole_tiles(lc.padded, lc.x, lc.columns, width, tile_x);
     }

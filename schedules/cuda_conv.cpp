@@ -129,8 +129,9 @@ void tile_warps_over_rows(Func store, Func acc, const RVar &rz, LoweredConv &lc,
         .unroll(k)
         .unroll(y);
 
-    // Stage one chunk of input channels and its weights per block, spread over the lanes.
-    Func input_tile = lc.padded.in(acc);
+    // Stage one chunk of input channels and its weights per block, spread over the lanes (a
+    // 1x1 kernel's taps read `sampled`, its input at the output pixels).
+    Func input_tile = (lc.samples_input ? lc.sampled : lc.padded).in(acc);
     input_tile.compute_at(acc, rzo)
         .fuse(x, y, flat)
         .fuse(flat, k, flat)

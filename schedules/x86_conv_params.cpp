@@ -45,12 +45,38 @@ ScheduleSpace x86_direct_space(const Layer &layer, const Target &target) {
     return cpu_direct_space(family(isa, "direct"), isa.lanes, isa.registers, layer);
 }
 
+namespace {
+
+// A row narrower than the 4-vector tile would take the guarded path, every tile computing 64
+// columns. Fewer vectors cover it, and the registers they free hold more channels: on the
+// Skylake-SP host, side by side (2026-11-26), ResNet-50's 1x1 stride-2 layer (28-wide rows,
+// staged samples) ran 166 / 86 GFLOP/s at two threads / one with 2 x 12, 128 / 61 with 4 x 4.
+struct RowTile {
+    int x_vectors, tile_k;
+};
+RowTile x86_direct_row_tile(const Layer &layer, int lanes) {
+    const RowTile wide_row = {4, 4};
+    if (!layer.input_shape) {
+        return wide_row;
+    }
+    int64_t width = output_shape(layer, *layer.input_shape)[3];
+    switch ((width + lanes - 1) / lanes) {
+    case 1: return {1, 16};
+    case 2: return {2, 12};
+    case 3: return {3, 8};
+    default: return wide_row;
+    }
+}
+
+}  // namespace
+
 // Measured on the tuning suite in earlier sessions' runs: with 32 registers a wide row of 4
 // vectors by 4 channels, x taps unrolled, won on most layers; 16 registers hold 2 x 6.
 ScheduleChoice x86_direct_default(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
     bool wide = isa.registers >= 32;
-    ScheduleChoice c = cpu_direct_choice(family(isa, "direct"), isa.lanes, wide ? 4 : 2, wide ? 4 : 6, layer);
+    RowTile tile = wide ? x86_direct_row_tile(layer, isa.lanes) : RowTile{2, 6};
+    ScheduleChoice c = cpu_direct_choice(family(isa, "direct"), isa.lanes, tile.x_vectors, tile.tile_k, layer);
     c.params["unroll_taps"] = wide && layer.kernel.w <= 7 && !unrolled_taps_crash_halide(layer, isa.lanes) ? 1 : 0;
     return c;
 }
@@ -102,6 +128,27 @@ PixelTile least_overshoot_tile(const Layer &layer, const std::vector<PixelTile> 
     return best;
 }
 
+// A row of 14 pixels in one tile of one channel vector (14 accumulators, as 7 x 2 has) halves
+// the weights each pixel loads. On the Skylake-SP host, side by side (2026-11-26), against
+// 7 x 2: 3x3 256@14 1.14-1.17x, the same at batch 8 1.21-1.22x, channels-last 1.04-1.18x;
+// on 28-wide rows 14 x 1 lost (0.70-0.90x). Other widths were not measured.
+constexpr int kWholeRowPixels = 14;
+
+// Every tile of a task reads all the weights of its channel block, which stay in the core's L2
+// between tiles only if they fit: 1 MB, the smallest L2 of the x86 hosts measured (Skylake-SP).
+// There, side by side (2026-11-26), Inception's channels-last 1x7 layer (768 inputs x 7 taps)
+// ran 259 / 130 GFLOP/s at two threads / one with 6 x 2 tiles (688 KB of weights a block)
+// against 179 / 71 with 6 x 4 (1.4 MB).
+constexpr int64_t kWeightBlockBudget = int64_t(1) << 20;
+
+int64_t task_weight_bytes(const Layer &layer, int channels) {
+    return layer.in_channels / layer.groups * layer.kernel.h * layer.kernel.w * channels * int64_t(sizeof(float));
+}
+
+bool whole_row_fits_a_tile(const Layer &layer, bool columns) {
+    return !columns && layer.input_shape && output_shape(layer, *layer.input_shape)[3] == kWholeRowPixels;
+}
+
 // Channels-last tiles that fill 29-31 of 32 registers. 4 x 4 won 5 of the 9 dense layers of the
 // first NHWC tuning run, all 56 or 28 wide; on 7 and 14 wide layers 7 x 2 ran 1.1-2.1x faster
 // than 4 x 4, side by side (docs/performance.md); 17 wide takes 6 x 4.
@@ -127,11 +174,15 @@ ScheduleChoice x86_blocked_default(const Layer &layer, const Target &target) {
     bool transpose_io = wide && !layer.channels_last() && column_kernel;
     bool channels_last = layer.channels_last() || transpose_io;
     bool columns = channels_last && column_kernel;
-    PixelTile tile = !wide           ? PixelTile{4, 2}
-                     : channels_last ? least_overshoot_tile(layer, kChannelsLastTiles, columns)
-                                     : least_overshoot_tile(layer, kPlanarTiles, false);
+    PixelTile tile = !wide                                  ? PixelTile{4, 2}
+                     : whole_row_fits_a_tile(layer, columns) ? PixelTile{kWholeRowPixels, 1}
+                     : channels_last                        ? least_overshoot_tile(layer, kChannelsLastTiles, columns)
+                                                            : least_overshoot_tile(layer, kPlanarTiles, false);
     if (columns) {
         tile.k_vectors = 2;
+    }
+    while (tile.k_vectors > 1 && task_weight_bytes(layer, isa.lanes * tile.k_vectors) > kWeightBlockBudget) {
+        tile.k_vectors /= 2;
     }
     ScheduleChoice c = cpu_blocked_choice(family(isa, "blocked"), x86_group_channel_block(layer, target),
                                           tile.x_pixels, tile.k_vectors, layer);
@@ -152,6 +203,11 @@ ScheduleChoice x86_blocked_default(const Layer &layer, const Target &target) {
     c.params["unroll_taps"] = layer.kernel.w <= 7 ? 1 : 0;
     c.params["columns"] = columns ? 1 : 0;
     c.params["transpose_io"] = transpose_io ? 1 : 0;
+    // A strided 1x1 layer reads a dense copy of each output row's samples. On the Skylake-SP
+    // host, side by side (2026-11-26), ResNet-50's 1x1 stride-2 layer ran 1.24-1.48x faster
+    // than reading every other input value in place; on the earlier host it was even (176-180
+    // against 177-178 GFLOP/s at one thread).
+    c.params["stage_rows"] = strided_pointwise(layer) ? 1 : 0;
     return c;
 }
 

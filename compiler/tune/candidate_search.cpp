@@ -60,24 +60,52 @@ ScheduleChoice CandidateSearch::random_point() {
     return c;
 }
 
-ScheduleChoice CandidateSearch::neighbour_of_best() {
-    ScheduleChoice c = best_;
+// Every one-parameter step (to the next value up or down) away from the best so far, in
+// an order shuffled by the search's generator. Trying them all before wandering is what
+// finds the wins of a short budget: on the Skylake-SP host (2026-11-26) about ten candidates
+// a layer, half of them random points, left the 1x1 stride-2 layer on a default that its
+// one-step neighbour stage_rows 1 beat 1.24-1.48x side by side.
+std::vector<ScheduleChoice> CandidateSearch::steps_from_best() {
+    std::vector<ScheduleChoice> steps;
     const ScheduleSpace &space = space_of(best_);
     if (space.family != best_.family) {
-        return random_point();
+        return steps;
     }
-    std::uniform_int_distribution<size_t> which(0, space.params.size() - 1);
-    const ParamRange &p = space.params[which(rng_)];
-    auto at = std::find(p.values.begin(), p.values.end(), c.params[p.name]);
-    size_t index = at == p.values.end() ? 0 : static_cast<size_t>(at - p.values.begin());
-    bool up = std::bernoulli_distribution(0.5)(rng_);
-    if (up && index + 1 < p.values.size()) {
-        index++;
-    } else if (!up && index > 0) {
-        index--;
+    for (const ParamRange &p : space.params) {
+        auto value = best_.params.find(p.name);
+        if (value == best_.params.end()) {
+            continue;
+        }
+        auto at = std::find(p.values.begin(), p.values.end(), value->second);
+        if (at == p.values.end()) {
+            continue;
+        }
+        for (auto to : {at - 1, at + 1}) {
+            if (to >= p.values.begin() && to < p.values.end()) {
+                ScheduleChoice c = best_;
+                c.params[p.name] = *to;
+                steps.push_back(c);
+            }
+        }
     }
-    c.params[p.name] = p.values[index];
-    return c;
+    std::shuffle(steps.begin(), steps.end(), rng_);
+    return steps;
+}
+
+bool CandidateSearch::take_step(ScheduleChoice &candidate) {
+    if (steps_of_ != best_.to_string()) {
+        steps_ = steps_from_best();
+        steps_of_ = best_.to_string();
+    }
+    while (!steps_.empty()) {
+        ScheduleChoice c = steps_.back();
+        steps_.pop_back();
+        if (fresh(c)) {
+            candidate = c;
+            return true;
+        }
+    }
+    return false;
 }
 
 bool CandidateSearch::next(ScheduleChoice &candidate) {
@@ -98,8 +126,14 @@ bool CandidateSearch::next(ScheduleChoice &candidate) {
     if (tried_.size() >= space_size(spaces_) + seed_count_) {
         return false;
     }
+    // Three proposals in four step away from the best; the fourth, or any once its steps
+    // are spent, is a random point of a random family, so that other families get a look.
+    if (proposals_ % 4 != 0 && take_step(candidate)) {
+        tried_.insert(candidate.to_string());
+        return true;
+    }
     for (int draw = 0; draw < kMaxDraws; draw++) {
-        ScheduleChoice c = (draw + proposals_) % 2 ? neighbour_of_best() : random_point();
+        ScheduleChoice c = random_point();
         if (fresh(c)) {
             candidate = c;
             tried_.insert(c.to_string());

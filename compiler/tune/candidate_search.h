@@ -10,9 +10,10 @@
 namespace convc {
 
 // The order in which the tuner tries schedules: the heuristic default first, then the
-// seeds (an earlier result, Halide's autoschedulers), then alternately a random point of a random family's space and a one-parameter step away from
-// the best so far (a simple evolutionary search). Never proposes a point twice or one that
-// fits no space. Seeded, so a run is repeatable.
+// seeds (an earlier result, Halide's autoschedulers), then the one-parameter steps away from
+// the best so far (a hill climb), with every fourth proposal a random point of a random
+// family's space. Never proposes a point twice or one that fits no space. Seeded, so a run
+// is repeatable.
 class CandidateSearch {
 public:
     CandidateSearch(std::vector<ScheduleSpace> spaces, ScheduleChoice start, std::vector<ScheduleChoice> seeds = {},
@@ -29,7 +30,8 @@ public:
 
 private:
     ScheduleChoice random_point();
-    ScheduleChoice neighbour_of_best();
+    std::vector<ScheduleChoice> steps_from_best();
+    bool take_step(ScheduleChoice &candidate);
     bool fresh(const ScheduleChoice &candidate) const;
 
     const ScheduleSpace &space_of(const ScheduleChoice &choice) const;
@@ -42,6 +44,8 @@ private:
     double best_score_ = -1.0;
     std::vector<std::pair<ScheduleChoice, double>> scored_;
     std::set<std::string> tried_;
+    std::vector<ScheduleChoice> steps_;  // untried steps away from the best, refilled when it changes
+    std::string steps_of_;               // the best they step from
     std::mt19937 rng_;
     int proposals_ = 0;
 };

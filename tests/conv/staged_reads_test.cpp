@@ -82,6 +82,7 @@ Layer channels_last(Layer l) {
 convc::ScheduleChoice direct(const Layer &layer, int x_vectors) {
     convc::ScheduleChoice choice = convc::x86_direct_default(layer, Halide::get_host_target());
     choice.params["x_vectors"] = x_vectors;
+    choice.params["tile_k"] = 4;
     choice.params["stage_input"] = 1;
     return choice;
 }
@@ -115,6 +116,7 @@ std::vector<StagedCase> staged_cases() {
         {"direct_1x1_fixed", pointwise_fixed, {1, 8, 3, 20}, direct(pointwise_fixed, 4)},
         {"direct_3x3", window, {1, 4, 4, 21}, direct(window, 2)},
         {"direct_3x3_s2", strided, {1, 4, 5, 23}, direct(strided, 2)},
+        {"direct_1x1_s2_sampled", pointwise_s2, {1, 16, 5, 13}, direct(pointwise_s2, 2)},
         {"depthwise_plane", depthwise, {1, 16, 5, 14},
          choice(depthwise, isa + "depthwise", {{"stage_input", 1}, {"x_vectors", 1}, {"y_rows", 4}})},
         {"lane_blocked_packed", depthwise_nhwc, {1, 16, 5, 7},

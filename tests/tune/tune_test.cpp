@@ -63,6 +63,36 @@ TEST(CandidateSearch, StartsWithTheDefaultAndNeverRepeats) {
     EXPECT_GT(seen.size(), 10u);
 }
 
+// While the default stays the best, three proposals in four are one-parameter steps away
+// from it, until those are spent.
+TEST(CandidateSearch, StepsAwayFromTheBestBeforeWandering) {
+    convc::Layer layer = small_layer();
+    std::vector<convc::ScheduleSpace> spaces = convc::schedule_spaces(layer, kHost);
+    convc::ScheduleChoice start = convc::default_schedule(layer, kHost);
+    convc::CandidateSearch search(spaces, start);
+    convc::ScheduleChoice c;
+    ASSERT_TRUE(search.next(c));
+    search.report(c, 100.0);
+    auto differences = [&](const convc::ScheduleChoice &other) {
+        if (other.family != start.family) {
+            return -1;
+        }
+        int count = 0;
+        for (const auto &[name, value] : start.params) {
+            count += other.params.at(name) != value;
+        }
+        return count;
+    };
+    int steps = 0;
+    for (int i = 0; i < 8; i++) {
+        ASSERT_TRUE(search.next(c));
+        search.report(c, 1.0);
+        steps += differences(c) == 1;
+    }
+    EXPECT_GE(steps, 6);
+    EXPECT_EQ(search.best(), start);
+}
+
 TEST(CandidateSearch, ExhaustsASmallSpace) {
     convc::ScheduleSpace space{"x86_avx512_depthwise",
                                {{"lanes", {16}}, {"x_vectors", {1, 2}}, {"stage_input", {0, 1}}, {"unroll_taps", {0}}},
@@ -181,6 +211,43 @@ TEST(ScheduleSpace, TwoAxisWindowsDefaultToTheBlockedFamily) {
         }
         EXPECT_TRUE(convc::fits_any_space(choice, convc::schedule_spaces(c.layer, avx512))) << choice.to_string();
     }
+}
+
+// The AVX-512 defaults measured on the Skylake-SP host (x86_conv_params.cpp): a 14-pixel row in
+// one tile of one channel vector; channel blocks halved until their weights fit 1 MB; strided
+// 1x1 layers reading dense samples; row-vector tiles that cover a narrow row with fewer
+// vectors and more channels.
+TEST(ScheduleSpace, AvxDefaultsFitTheRowAndTheCache) {
+    const Halide::Target avx512("x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41");
+    auto expect_fits = [&](const convc::ScheduleChoice &choice, const convc::Layer &layer) {
+        EXPECT_TRUE(convc::fits_any_space(choice, convc::schedule_spaces(layer, avx512))) << choice.to_string();
+    };
+    convc::Layer row14 = square_layer(256, 256, 14);
+    convc::ScheduleChoice whole_row = convc::default_schedule(row14, avx512);
+    EXPECT_EQ(whole_row.param("x_pixels"), 14) << whole_row.to_string();
+    EXPECT_EQ(whole_row.param("k_vectors"), 1) << whole_row.to_string();
+    expect_fits(whole_row, row14);
+
+    convc::Layer inception = square_layer(768, 192, 17);
+    inception.kernel = {1, 7};  // 1 high, 7 wide
+    inception.padding = {0, 3};
+    inception.layout = convc::MemoryLayout::Nhwc;
+    inception.input_shape = convc::Shape4{1, 768, 17, 17};
+    convc::ScheduleChoice halved = convc::default_schedule(inception, avx512);
+    EXPECT_EQ(halved.param("k_vectors"), 2) << halved.to_string();  // 4 vectors: 1.4 MB of weights
+    expect_fits(halved, inception);
+
+    convc::Layer strided = square_layer(256, 512, 56);
+    strided.kernel = {1, 1};
+    strided.padding = {0, 0};
+    strided.stride = {2, 2};
+    convc::ScheduleChoice sampled = convc::default_schedule(strided, avx512);
+    EXPECT_EQ(sampled.param("stage_rows"), 1) << sampled.to_string();
+    expect_fits(sampled, strided);
+    convc::ScheduleChoice rows = convc::x86_direct_default(strided, avx512);  // 28-pixel rows
+    EXPECT_EQ(rows.param("x_vectors"), 2) << rows.to_string();
+    EXPECT_EQ(rows.param("tile_k"), 12) << rows.to_string();
+    expect_fits(rows, strided);
 }
 
 // A CUDA block stages whole tiles of output channels and input-channel chunks, so a tile
