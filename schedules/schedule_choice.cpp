@@ -12,6 +12,15 @@ int ScheduleChoice::param(const std::string &name) const {
     return it->second;
 }
 
+const std::vector<int> &ScheduleSpace::values(const std::string &name) const {
+    for (const ParamRange &p : params) {
+        if (p.name == name) {
+            return p.values;
+        }
+    }
+    throw std::out_of_range("schedule family " + family + " has no parameter '" + name + "'");
+}
+
 std::string ScheduleChoice::to_string() const {
     std::string text = family + "(";
     bool first = true;

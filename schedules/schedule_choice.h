@@ -30,6 +30,8 @@ struct ScheduleSpace {
     std::string family;
     std::vector<ParamRange> params;
     int register_budget = 0;  // CPU families: vector registers available for accumulators
+
+    const std::vector<int> &values(const std::string &name) const;  // throws std::out_of_range
 };
 
 }  // namespace convc

@@ -7,6 +7,7 @@
 
 #include "schedules/cpu_blocked_conv.h"
 #include "schedules/cpu_conv_space.h"
+#include "schedules/cpu_direct_conv.h"
 #include "schedules/cpu_flat_plane_conv.h"
 #include "schedules/cpu_interleaved_conv.h"
 #include "schedules/cpu_lane_blocked_conv.h"
@@ -48,24 +49,30 @@ ScheduleSpace x86_direct_space(const Layer &layer, const Target &target) {
 namespace {
 
 // A row narrower than the 4-vector tile would take the guarded path, every tile computing 64
-// columns. Fewer vectors cover it, and the registers they free hold more channels: on the
-// Skylake-SP host, side by side (2026-11-26), ResNet-50's 1x1 stride-2 layer (28-wide rows,
-// staged samples) ran 166 / 86 GFLOP/s at two threads / one with 2 x 12, 128 / 61 with 4 x 4.
+// columns. Fewer vectors cover it, and the registers they free hold more channels: the most
+// the space offers that fit. On the Skylake-SP host, side by side (2026-11-26), ResNet-50's
+// 1x1 stride-2 layer (28-wide rows, staged samples) ran 166 / 86 GFLOP/s at two threads / one
+// with 2 x 12, 128 / 61 with 4 x 4.
 struct RowTile {
     int x_vectors, tile_k;
 };
-RowTile x86_direct_row_tile(const Layer &layer, int lanes) {
+RowTile x86_direct_row_tile(const Layer &layer, const ScheduleSpace &space, int lanes) {
     const RowTile wide_row = {4, 4};
     if (!layer.input_shape) {
         return wide_row;
     }
     int64_t width = output_shape(layer, *layer.input_shape)[3];
-    switch ((width + lanes - 1) / lanes) {
-    case 1: return {1, 16};
-    case 2: return {2, 12};
-    case 3: return {3, 8};
-    default: return wide_row;
+    int x_vectors = static_cast<int>((width + lanes - 1) / lanes);
+    if (x_vectors >= wide_row.x_vectors) {
+        return wide_row;
     }
+    RowTile tile = {x_vectors, 1};
+    for (int tile_k : space.values("tile_k")) {
+        if (direct_tile_fits(x_vectors, tile_k, space.register_budget)) {
+            tile.tile_k = std::max(tile.tile_k, tile_k);
+        }
+    }
+    return tile;
 }
 
 }  // namespace
@@ -75,7 +82,7 @@ RowTile x86_direct_row_tile(const Layer &layer, int lanes) {
 ScheduleChoice x86_direct_default(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
     bool wide = isa.registers >= 32;
-    RowTile tile = wide ? x86_direct_row_tile(layer, isa.lanes) : RowTile{2, 6};
+    RowTile tile = wide ? x86_direct_row_tile(layer, x86_direct_space(layer, target), isa.lanes) : RowTile{2, 6};
     ScheduleChoice c = cpu_direct_choice(family(isa, "direct"), isa.lanes, tile.x_vectors, tile.tile_k, layer);
     c.params["unroll_taps"] = wide && layer.kernel.w <= 7 && !unrolled_taps_crash_halide(layer, isa.lanes) ? 1 : 0;
     return c;

@@ -81,8 +81,9 @@ ScheduleChoice confirm_leaders(const Layer &layer, const Halide::Target &target,
 // Searches one layer's space until `deadline`, leaving time to re-measure the leaders. The
 // search starts from the default (always measured), then the layer's database entry (so a
 // second run builds on the first, and an entry from before a family gained parameters is
-// still tried), then the other families' defaults, then a Halide autoscheduler: Adams2019 (beam 1) on a CPU, the one Halide 14
-// autoscheduler that was competitive here; Li2018 on a GPU, the one that schedules for GPUs.
+// still tried), then the other families' defaults, then a Halide autoscheduler: Adams2019
+// (beam 1) on a CPU, the one Halide 14 autoscheduler that was competitive here; Li2018 on a
+// GPU, the one that schedules for GPUs.
 TunedEntry tune_layer(const Layer &layer, const Halide::Target &target, const std::optional<TunedEntry> &stored,
                       Clock::time_point deadline, std::ostream &progress, size_t index, size_t total) {
     Clock::time_point started = Clock::now();
