@@ -138,7 +138,7 @@ PixelTile least_overshoot_tile(const Layer &layer, const std::vector<PixelTile> 
 // A row of 14 pixels in one tile of one channel vector (14 accumulators, as 7 x 2 has) halves
 // the weights each pixel loads. On the Skylake-SP host, side by side (2026-11-26), against
 // 7 x 2: 3x3 256@14 1.14-1.17x, the same at batch 8 1.21-1.22x, channels-last 1.04-1.18x;
-// on 28-wide rows 14 x 1 lost (0.70-0.90x). Other widths were not measured.
+// on 28-wide rows 14 x 1 lost (0.70-0.93x). Other widths were not measured.
 constexpr int kWholeRowPixels = 14;
 
 // Every tile of a task reads all the weights of its channel block, which stay in the core's L2
@@ -211,7 +211,7 @@ ScheduleChoice x86_blocked_default(const Layer &layer, const Target &target) {
     c.params["columns"] = columns ? 1 : 0;
     c.params["transpose_io"] = transpose_io ? 1 : 0;
     // A strided 1x1 layer reads a dense copy of each output row's samples. On the Skylake-SP
-    // host, side by side (2026-11-26), ResNet-50's 1x1 stride-2 layer ran 1.24-1.48x faster
+    // host, side by side (2026-11-26), ResNet-50's 1x1 stride-2 layer ran 1.24-1.49x faster
     // than reading every other input value in place; on the earlier host it was even (176-180
     // against 177-178 GFLOP/s at one thread).
     c.params["stage_rows"] = strided_pointwise(layer) ? 1 : 0;

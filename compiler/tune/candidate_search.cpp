@@ -64,7 +64,7 @@ ScheduleChoice CandidateSearch::random_point() {
 // an order shuffled by the search's generator. Trying them all before wandering is what
 // finds the wins of a short budget: on the Skylake-SP host (2026-11-26) about ten candidates
 // a layer, half of them random points, left the 1x1 stride-2 layer on a default that its
-// one-step neighbour stage_rows 1 beat 1.24-1.48x side by side.
+// one-step neighbour stage_rows 1 beat 1.24-1.49x side by side.
 std::vector<ScheduleChoice> CandidateSearch::steps_from_best() {
     std::vector<ScheduleChoice> steps;
     const ScheduleSpace &space = space_of(best_);

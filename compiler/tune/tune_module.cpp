@@ -46,7 +46,7 @@ constexpr double kFinalSeconds = 0.2;
 // the default on the longer timings too (bench runs had shown tuned entries slower than their
 // default, at one thread, two or both). So does the stored entry: the search times at one
 // thread count only, and a re-run on the Skylake-SP host (2026-11-26) dropped an entry that
-// was 1.4x faster than the new one at one thread and within the noise at two.
+// then ran 1.41x / 1.13x as fast as the one it kept (one thread / two, side by side).
 ScheduleChoice confirm_leaders(const Layer &layer, const Halide::Target &target, const CandidateSearch &search,
                                const LayerTrial &trial, const std::vector<ScheduleChoice> &always,
                                TunedEntry &entry) {
