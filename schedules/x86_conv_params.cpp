@@ -142,7 +142,7 @@ PixelTile least_overshoot_tile(const Layer &layer, const std::vector<PixelTile> 
 constexpr int kWholeRowPixels = 14;
 
 // Every tile of a task reads all the weights of its channel block, which stay in the core's L2
-// between tiles only if they fit: 1 MB, the smallest L2 of the x86 hosts measured (Skylake-SP).
+// between tiles only if they fit: 1 MB, the Skylake-SP host's L2 a core.
 // There, side by side (2026-11-26), Inception's channels-last 1x7 layer (768 inputs x 7 taps)
 // ran 259 / 130 GFLOP/s at two threads / one with 6 x 2 tiles (688 KB of weights a block)
 // against 179 / 71 with 6 x 4 (1.4 MB).
@@ -188,11 +188,11 @@ ScheduleChoice x86_blocked_default(const Layer &layer, const Target &target) {
     if (columns) {
         tile.k_vectors = 2;
     }
-    while (tile.k_vectors > 1 && task_weight_bytes(layer, isa.lanes * tile.k_vectors) > kWeightBlockBudget) {
+    const int block = x86_group_channel_block(layer, target);
+    while (tile.k_vectors > 1 && task_weight_bytes(layer, block * tile.k_vectors) > kWeightBlockBudget) {
         tile.k_vectors /= 2;
     }
-    ScheduleChoice c = cpu_blocked_choice(family(isa, "blocked"), x86_group_channel_block(layer, target),
-                                          tile.x_pixels, tile.k_vectors, layer);
+    ScheduleChoice c = cpu_blocked_choice(family(isa, "blocked"), block, tile.x_pixels, tile.k_vectors, layer);
     // NCHW: whole channel blocks per task, rows a plain loop inside (row_tasks 0): 12 of the 14
     // NCHW blocked entries of an earlier session's tuning runs took it. The input is staged only
     // for windows in both x and y: a 1x1 kernel reads each staged element once per channel

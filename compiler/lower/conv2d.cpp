@@ -37,11 +37,10 @@ LoweredConv lower_conv2d(const Layer &layer, ConvInput source, PlaneTile tile) {
     const RDom &r = lc.r;
     Expr in_channel = (k / group_out) * group_in + r.z;
 
-    lc.samples_input = source == ConvInput::Padded && layer.kernel.w == 1 && layer.kernel.h == 1;
+    lc.samples_input = source == ConvInput::Padded && samples_input(layer);
     Expr tap_input;
     if (lc.samples_input) {
-        lc.sampled = Func("sampled");
-        lc.sampled(x, y, k, n) = lc.padded(input_x(layer, x, 0), input_y(layer, y, 0), k, n);
+        lc.sampled = sampled_input(layer, lc.padded);
         tap_input = lc.sampled(x, y, in_channel, n);
     } else {
         tap_input = read(input_x(layer, x, r.x), input_y(layer, y, r.y), in_channel, n);

@@ -20,10 +20,8 @@ struct LoweredConv {
     Halide::ImageParam bias;  // defined only when the layer has a bias
     Halide::Func padded;      // input under the padding mode (reads are clamped even without padding)
     Halide::Func plane;       // with ConvInput::Plane only: what the reduction reads (lower/input_plane.h)
-    // A 1x1 kernel reads the padded input at one point per output pixel: `sampled` is that
-    // point, (x, y) an output pixel, so a schedule can stage a strided layer's rows dense.
-    bool samples_input = false;
-    Halide::Func sampled;
+    bool samples_input = false;  // a 1x1 kernel (with ConvInput::Padded): the taps read `sampled`
+    Halide::Func sampled;        // lower/layer_io.h sampled_input
     Halide::Func conv;        // bias (or 0) then += over `r`: the reduction to tile and vectorize
     Halide::Func output;      // the pipeline's output, a copy of conv for the schedule to tile
     Halide::RDom r;           // r.x: kernel x, r.y: kernel y, r.z: input channel within the group

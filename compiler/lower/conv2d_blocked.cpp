@@ -83,11 +83,10 @@ LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block, const Blo
     Expr in_channel = group_out % block == 0 ? (kb / (group_out / block)) * group_in + r.z
                                              : ((kb * block + lane) / group_out) * group_in + r.z;
 
-    lc.samples_input = layer.kernel.w == 1 && layer.kernel.h == 1;
+    lc.samples_input = samples_input(layer);
     Expr tap_input;
     if (lc.samples_input) {
-        lc.sampled = Func("sampled");
-        lc.sampled(x, y, lc.k, n) = lc.padded(input_x(layer, x, 0), input_y(layer, y, 0), lc.k, n);
+        lc.sampled = sampled_input(layer, lc.padded);
         tap_input = lc.sampled(x, y, in_channel, n);
     } else {
         tap_input = lc.padded(input_x(layer, x, r.x), input_y(layer, y, r.y), in_channel, n);

@@ -34,6 +34,17 @@ Expr input_y(const Layer &layer, const Expr &y, const Expr &ky) {
            static_cast<int>(resolved_padding(layer).top);
 }
 
+bool samples_input(const Layer &layer) {
+    return layer.kernel.w == 1 && layer.kernel.h == 1;
+}
+
+Func sampled_input(const Layer &layer, const Func &padded) {
+    Var x("x"), y("y"), c("c"), n("n");
+    Func sampled("sampled");
+    sampled(x, y, c, n) = padded(input_x(layer, x, 0), input_y(layer, y, 0), c, n);
+    return sampled;
+}
+
 Expr WindowSpan::input_extent(const Expr &outputs) const {
     return (outputs - 1) * stride + (taps - 1) * dilation + 1;
 }

@@ -22,6 +22,12 @@ Halide::Func layer_input(const Halide::Func &source, const Halide::ImageParam &i
 Halide::Expr input_x(const Layer &layer, const Halide::Expr &x, const Halide::Expr &kx);
 Halide::Expr input_y(const Layer &layer, const Halide::Expr &y, const Halide::Expr &ky);
 
+// A 1x1 kernel reads the padded input at one point per output pixel. `sampled_input` is that
+// point as a Func of the output pixel (x, y, channel, batch), so that a schedule can stage a
+// strided layer's rows dense.
+bool samples_input(const Layer &layer);
+Halide::Func sampled_input(const Layer &layer, const Halide::Func &padded);
+
 // A window's reach along one axis. A tile computed whole where it overhangs the output reads
 // input beyond what the stored outputs need; a schedule that stages the input sizes the staged
 // copy with this, so that every value a tile reads was written (schedules/tile_overhang.h).

@@ -80,10 +80,11 @@ std::vector<ScheduleChoice> CandidateSearch::steps_from_best() {
         if (at == p.values.end()) {
             continue;
         }
-        for (auto to : {at - 1, at + 1}) {
-            if (to >= p.values.begin() && to < p.values.end()) {
+        size_t index = static_cast<size_t>(at - p.values.begin());
+        for (size_t to : {index - 1, index + 1}) {  // index - 1 wraps past the end at 0
+            if (to < p.values.size()) {
                 ScheduleChoice c = best_;
-                c.params[p.name] = *to;
+                c.params[p.name] = p.values[to];
                 steps.push_back(c);
             }
         }

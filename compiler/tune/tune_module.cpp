@@ -89,15 +89,19 @@ TunedEntry tune_layer(const Layer &layer, const Halide::Target &target, const st
     Clock::time_point started = Clock::now();
     LayerTrial trial = make_layer_trial(layer);
     ScheduleChoice start = default_schedule(layer, target);
+    // The default and the stored entry are measured however short the budget (a re-run with a
+    // few seconds per layer once replaced tuned entries with untimed defaults), and both join
+    // the final.
+    std::vector<ScheduleChoice> always = {start};
     std::vector<ScheduleChoice> seeds;
     if (stored) {
-        if (auto prior = complete_schedule(stored->schedule, layer, target)) {
+        auto prior = complete_schedule(stored->schedule, layer, target);
+        if (prior && !(*prior == start)) {
             seeds.push_back(*prior);
+            always.push_back(*prior);
         }
     }
-    // However short the budget, the stored entry is measured against the default: a re-run
-    // with a few seconds per layer once replaced tuned entries with untimed defaults.
-    const int must_measure = seeds.empty() || seeds.front() == start ? 1 : 2;
+    const int must_measure = static_cast<int>(always.size());
     // The other families' defaults: a climb from the default never leaves its family, and a
     // random point of another family is rarely near that family's best.
     for (const ScheduleChoice &other : family_defaults(layer, target)) {
@@ -131,10 +135,6 @@ TunedEntry tune_layer(const Layer &layer, const Halide::Target &target, const st
         }
         show_progress(progress, index, total, layer, entry.candidates, search.best_score(),
                       std::chrono::duration<double>(deadline - Clock::now()).count());
-    }
-    std::vector<ScheduleChoice> always = {start};
-    if (must_measure == 2) {
-        always.push_back(seeds.front());
     }
     entry.schedule = confirm_leaders(layer, target, search, trial, always, entry);
     return entry;
