@@ -39,9 +39,10 @@ bool samples_input(const Layer &layer) {
 }
 
 Func sampled_input(const Layer &layer, const Func &padded) {
-    Var x("x"), y("y"), c("c"), n("n");
+    // The padded input's dimension names: schedules address both by the same Vars.
+    Var x("x"), y("y"), k("k"), n("n");
     Func sampled("sampled");
-    sampled(x, y, c, n) = padded(input_x(layer, x, 0), input_y(layer, y, 0), c, n);
+    sampled(x, y, k, n) = padded(input_x(layer, x, 0), input_y(layer, y, 0), k, n);
     return sampled;
 }
 
