@@ -130,13 +130,18 @@ void tile_warps_over_rows(Func store, Func acc, const RVar &rz, LoweredConv &lc,
         .unroll(y);
 
     // Stage one chunk of input channels and its weights per block, spread over the lanes (a
-    // 1x1 kernel's taps read `sampled`, its input at the output pixels).
+    // 1x1 kernel's taps read `sampled`, its input at the output pixels). Neighbouring lanes
+    // load neighbouring addresses: along x, or along a chunk's channels where they are
+    // innermost (H100, NHWC suite side by side: 1.06x tuned, 1.12x default; up to 1.64x on
+    // the 1x1 layers. Depthwise layers, one channel a chunk, ran 0.90-0.98x and keep x).
     Func input_tile = (lc.samples_input ? lc.sampled : lc.padded).in(acc);
-    input_tile.compute_at(acc, rzo)
-        .fuse(x, y, flat)
-        .fuse(flat, k, flat)
-        .split(flat, step, lane, kLanes, TailStrategy::GuardWithIf)
-        .gpu_lanes(lane);
+    input_tile.compute_at(acc, rzo);
+    if (lc.channels_last && t.channel_chunk > 1) {
+        input_tile.reorder(k, x, y).fuse(k, x, flat).fuse(flat, y, flat);
+    } else {
+        input_tile.fuse(x, y, flat).fuse(flat, k, flat);
+    }
+    input_tile.split(flat, step, lane, kLanes, TailStrategy::GuardWithIf).gpu_lanes(lane);
     Func weight_tile = lc.weight.in(acc);
     Var wx = weight_tile.args()[0], wy = weight_tile.args()[1], wc = weight_tile.args()[2], wk = weight_tile.args()[3];
     weight_tile.compute_at(acc, rzo)

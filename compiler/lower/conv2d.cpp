@@ -38,6 +38,7 @@ LoweredConv lower_conv2d(const Layer &layer, ConvInput source, PlaneTile tile) {
     Expr in_channel = (k / group_out) * group_in + r.z;
 
     lc.samples_input = source == ConvInput::Padded && samples_input(layer);
+    lc.channels_last = layer.channels_last();
     Expr tap_input;
     if (lc.samples_input) {
         lc.sampled = sampled_input(layer, lc.padded);

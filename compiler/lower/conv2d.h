@@ -22,6 +22,7 @@ struct LoweredConv {
     Halide::Func plane;       // with ConvInput::Plane only: what the reduction reads (lower/input_plane.h)
     bool samples_input = false;  // a 1x1 kernel (with ConvInput::Padded): the taps read `sampled`
     Halide::Func sampled;        // lower/layer_io.h sampled_input
+    bool channels_last = false;  // layout: nhwc, the input's channels innermost in memory
     Halide::Func conv;        // bias (or 0) then += over `r`: the reduction to tile and vectorize
     Halide::Func output;      // the pipeline's output, a copy of conv for the schedule to tile
     Halide::RDom r;           // r.x: kernel x, r.y: kernel y, r.z: input channel within the group
