@@ -5,6 +5,7 @@
 #include "lower/input_plane.h"
 #include "schedules/choose_schedule.h"
 #include "schedules/cpu_parallel_tasks.h"
+#include "schedules/unrolled_taps.h"
 
 namespace convc {
 
@@ -93,7 +94,10 @@ void schedule_cpu_depthwise_conv(LoweredConv &lc, const ScheduleChoice &choice) 
     Stage update = lc.conv.update();
     update.reorder(x, y, lc.r.x, lc.r.y, lc.r.z, lc.k, lc.n).vectorize(x, lanes).unroll(x).unroll(y);
     if (choice.param("unroll_taps")) {
-        update.unroll(lc.r.x).unroll(lc.r.y);
+        update.unroll(lc.r.x);
+        if (unrolls_window_rows(choice.param("x_vectors") * tile_y, lc.r)) {
+            update.unroll(lc.r.y);
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "schedules/cpu_parallel_tasks.h"
+#include "schedules/unrolled_taps.h"
 #include "spec/layer_geometry.h"
 
 namespace convc {
@@ -56,9 +57,6 @@ int flat_plane_tasks(const Layer &layer) {
     return default_plane_tasks(layer) == 1 ? 1 : 4;
 }
 
-// Taps unrolled over the run's vectors: beyond this many multiply-adds the code grows more
-// than the loop overhead it saves, and the kernel rows stay a loop.
-constexpr int kMaxUnrolledMultiplyAdds = 256;
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 #include "schedules/cpu_depthwise_conv.h"
 #include "schedules/cpu_parallel_tasks.h"
 #include "schedules/tile_overhang.h"
+#include "schedules/unrolled_taps.h"
 #include "spec/layer_geometry.h"
 
 namespace convc {
@@ -58,14 +59,16 @@ void schedule_row_buffer(LoweredBlockedConv &lc, const ScheduleChoice &choice, E
     lc.conv.compute_at(lc.output, yi).vectorize(lc.lane);
     // The update's tiles round the row up: its initial values must cover them too.
     cover_whole_tiles(lc.conv, lc.x, lc.columns.per_output(), width, choice.param("x_pixels"));
-    lc.conv.update()
-        .split(lc.x, xo, xi, choice.param("x_pixels"), TailStrategy::RoundUp)
+    Stage update = lc.conv.update();
+    update.split(lc.x, xo, xi, choice.param("x_pixels"), TailStrategy::RoundUp)
         .reorder(lc.lane, xi, lc.kb, lc.r.x, lc.r.y, lc.r.z, xo, lc.y, lc.n)
         .vectorize(lc.lane)
         .unroll(xi)
         .unroll(lc.kb)
-        .unroll(lc.r.x)
-        .unroll(lc.r.y);
+        .unroll(lc.r.x);
+    if (unrolls_window_rows(choice.param("x_pixels") * choice.param("k_vectors"), lc.r)) {
+        update.unroll(lc.r.y);
+    }
 }
 
 // Channels-last: the accumulators of a tile of x_pixels by k_vectors channel vectors stay in
@@ -108,13 +111,15 @@ void schedule_register_tiles(LoweredBlockedConv &lc, const ScheduleChoice &choic
             .vectorize(lc.k, lanes, TailStrategy::GuardWithIf);
     }
     lc.conv.compute_at(lc.output, xo).bound_extent(lc.x, tile_x).vectorize(lc.lane).unroll(lc.x).unroll(lc.kb);
-    lc.conv.update()
-        .reorder(lc.lane, lc.x, lc.kb, lc.r.x, lc.r.y, lc.r.z)
+    Stage update = lc.conv.update();
+    update.reorder(lc.lane, lc.x, lc.kb, lc.r.x, lc.r.y, lc.r.z)
         .vectorize(lc.lane)
         .unroll(lc.x)
         .unroll(lc.kb)
-        .unroll(lc.r.x)
-        .unroll(lc.r.y);
+        .unroll(lc.r.x);
+    if (unrolls_window_rows(tile_x * choice.param("k_vectors"), lc.r)) {
+        update.unroll(lc.r.y);
+    }
 }
 
 int64_t output_width(const Layer &layer) {
