@@ -57,7 +57,6 @@ int flat_plane_tasks(const Layer &layer) {
     return default_plane_tasks(layer) == 1 ? 1 : 4;
 }
 
-
 }  // namespace
 
 bool flat_plane_fits(const Layer &layer, int lanes, int registers) {
