@@ -94,7 +94,7 @@ void schedule_cpu_flat_plane_conv(LoweredFlatPlaneConv &lc, const ScheduleChoice
     Stage update = lc.conv.update();
     update.split(lc.j, jo, jv, run).split(jv, jv, jl, lanes).reorder(jl, jv, lc.r.x, lc.r.y, jo).vectorize(jl);
     update.unroll(jv).unroll(lc.r.x);
-    if (vectors * lc.kernel_width * lc.kernel_height <= kMaxUnrolledMultiplyAdds) {
+    if (unrolls_window_rows(vectors, lc.r)) {
         update.unroll(lc.r.y);
     }
 }

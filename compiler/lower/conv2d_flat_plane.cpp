@@ -52,8 +52,6 @@ LoweredFlatPlaneConv lower_flat_plane_conv2d(const Layer &layer, int block) {
     const int width = static_cast<int>(shape[3]), height = static_cast<int>(shape[2]);
     lc.plane_size = width * height;
     lc.output_plane_size = width * static_cast<int>(output_shape(layer, shape)[2]);
-    lc.kernel_width = static_cast<int>(layer.kernel.w);
-    lc.kernel_height = static_cast<int>(layer.kernel.h);
     const Var &i = lc.i, &b = lc.b, &j = lc.j, &k = lc.k, &n = lc.n;
 
     // The margins read zero, and a tap never uses them anyway: their lanes are masked below.

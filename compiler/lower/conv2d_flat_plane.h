@@ -32,7 +32,6 @@ struct LoweredFlatPlaneConv {
     Halide::Var i{"i"}, b{"b"}, j{"j"}, x{"x"}, y{"y"}, k{"k"}, n{"n"};
     int plane_size = 0;         // W * H: an input plane, staged
     int output_plane_size = 0;  // W * output height: the flat run's length
-    int kernel_width = 1, kernel_height = 1;
 
     std::vector<Halide::Argument> arguments() const;
 };
