@@ -1,6 +1,7 @@
+#include "load_spec.h"
+
 #include "spec/parse_spec.h"
 #include "spec/validate_spec.h"
-#include "verbs.h"
 
 namespace convc {
 

@@ -5,7 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "spec/layer.h"
+#include "load_spec.h"
 
 namespace convc {
 
@@ -20,8 +20,5 @@ void add_targets_verb(CLI::App &app, VerbAction &action);
 void add_tune_verb(CLI::App &app, VerbAction &action);
 void add_bench_verb(CLI::App &app, VerbAction &action);
 void add_compare_verb(CLI::App &app, VerbAction &action);
-
-// Parses and validates a spec file: the first step of every verb.
-ModuleSpec load_spec(const std::string &path);
 
 }  // namespace convc
