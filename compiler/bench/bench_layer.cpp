@@ -1,6 +1,8 @@
 #include "bench/bench_layer.h"
 
+#include <algorithm>
 #include <cmath>
+#include <memory>
 #include <sstream>
 
 #include "bench/onednn_conv.h"
@@ -44,6 +46,43 @@ BenchRow BenchRow::from_tsv(const std::string &line) {
     return r;
 }
 
+namespace {
+
+// Each contender is timed in kTurns turns of kTurnSeconds, in rotation, and keeps its best
+// turn's median: a burst of load from another process on a shared machine lasts a turn or
+// two and slows whichever contender holds them. Timed one after the other in a block each,
+// one layer ran at 75.7 GFLOP/s in a bench and at 118 in `convc compare` minutes later.
+constexpr int kTurns = 3;
+constexpr double kTurnSeconds = 0.1;
+
+// The best turn's median and the minimum over every turn.
+struct BestTurn {
+    Timing timing;
+    bool any = false;
+
+    void add(const Timing &turn) {
+        double min_s = any ? std::min(timing.min_s, turn.min_s) : turn.min_s;
+        int runs = timing.runs + turn.runs;
+        if (!any || turn.median_s < timing.median_s) {
+            timing = turn;
+        }
+        timing.min_s = min_s;
+        timing.runs = runs;
+        any = true;
+    }
+};
+
+// A convc kernel's turn, or the failure that rejected it.
+Timing convc_turn(CheckedKernel &kernel, const std::string &layer) {
+    Measurement m = kernel.time(kTurnSeconds, false);
+    if (!m.ok) {
+        throw std::runtime_error("layer " + layer + ": " + m.failure);
+    }
+    return m.timing;
+}
+
+}  // namespace
+
 BenchRow bench_layer(const Layer &layer, const Halide::Target &target, const SelectedSchedule &schedule, int threads,
                      bool versus_onednn, double peak_gflops) {
     BenchRow row;
@@ -54,35 +93,44 @@ BenchRow bench_layer(const Layer &layer, const Halide::Target &target, const Sel
     LayerTrial trial = make_layer_trial(layer);
     row.gflop = 2.0 * multiply_accumulates(layer, trial.input) * 1e-9;
 
-    Measurement m = measure_schedule(layer, target, schedule.choice, trial, 0.3);
-    if (!m.ok) {
-        throw std::runtime_error("layer " + layer.name + ": " + m.failure);
+    CheckedKernel selected(layer, target, schedule.choice, trial);
+    if (!selected.ok()) {
+        throw std::runtime_error("layer " + layer.name + ": " + selected.failure());
     }
-    row.convc_median_ms = m.timing.median_s * 1e3;
-    row.convc_min_ms = m.timing.min_s * 1e3;
-    row.convc_gflops = m.gflops;
-
     ScheduleChoice fallback = default_schedule(layer, target);
-    row.default_gflops = NAN;
+    std::unique_ptr<CheckedKernel> untuned;
     if (!(schedule.choice == fallback)) {
-        Measurement d = measure_schedule(layer, target, fallback, trial, 0.3);
-        row.default_gflops = d.ok ? d.gflops : NAN;
+        untuned = std::make_unique<CheckedKernel>(layer, target, fallback, trial);
+    }
+    std::unique_ptr<OnednnRival> rival;
+    if (versus_onednn) {
+        std::string why;
+        rival = OnednnRival::create(layer, trial.input, &why);
+        row.onednn_impl = rival ? rival->implementation() : "n/a: " + why;
     }
 
-    row.onednn_gflops = NAN;
-    row.onednn_median_ms = NAN;
-    row.onednn_nchw_gflops = NAN;
-    std::string why;
-    if (versus_onednn) {
-        if (auto rival = time_onednn_conv(layer, trial.input, &why)) {
-            row.onednn_median_ms = rival->timing.median_s * 1e3;
-            row.onednn_gflops = row.gflop / rival->timing.median_s;
-            row.onednn_impl = rival->implementation;
-            row.onednn_nchw_gflops = row.gflop / rival->nchw_timing.median_s;
-        } else {
-            row.onednn_impl = "n/a: " + why;
+    BestTurn convc, fallback_turns, onednn, onednn_plain;
+    for (int turn = 0; turn < kTurns; turn++) {
+        convc.add(convc_turn(selected, layer.name));
+        if (untuned) {
+            // The default is a reference point: where it fails, its column stays empty.
+            Measurement m = untuned->time(kTurnSeconds, false);
+            if (m.ok) {
+                fallback_turns.add(m.timing);
+            }
+        }
+        if (rival) {
+            onednn.add(rival->time(kTurnSeconds));
+            onednn_plain.add(rival->time_on_plain(kTurnSeconds));
         }
     }
+    row.convc_median_ms = convc.timing.median_s * 1e3;
+    row.convc_min_ms = convc.timing.min_s * 1e3;
+    row.convc_gflops = row.gflop / convc.timing.median_s;
+    row.default_gflops = fallback_turns.any ? row.gflop / fallback_turns.timing.median_s : NAN;
+    row.onednn_median_ms = onednn.any ? onednn.timing.median_s * 1e3 : NAN;
+    row.onednn_gflops = onednn.any ? row.gflop / onednn.timing.median_s : NAN;
+    row.onednn_nchw_gflops = onednn_plain.any ? row.gflop / onednn_plain.timing.median_s : NAN;
     return row;
 }
 

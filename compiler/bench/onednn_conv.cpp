@@ -163,20 +163,31 @@ std::string expressibility_problem(const Layer &layer, const Shape4 &input) {
 
 }  // namespace
 
-std::optional<OnednnResult> time_onednn_conv(const Layer &layer, const Shape4 &input, std::string *why) {
+struct OnednnRival::State {
+    State(const Layer &layer, const Shape4 &input)
+        : x(random_floats(element_count(input), 1)),
+          w(random_floats(element_count(weight_shape(layer)), 2)),
+          b(random_floats(layer.out_channels, 3)),
+          conv(layer, input, x.data(), w.data(), b.data(), layer.channels_last() ? Tag::nhwc : Tag::nchw),
+          y(static_cast<size_t>(element_count(conv.dst_shape()))),
+          plain_src(conv.plain_memory(input, x.data())),
+          plain_dst(conv.plain_memory(conv.dst_shape(), y.data())) {}
+
+    std::vector<float> x, w, b;
+    OnednnConv conv;
+    std::vector<float> y;
+    memory plain_src, plain_dst;
+};
+
+OnednnRival::OnednnRival(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+OnednnRival::~OnednnRival() = default;
+
+std::unique_ptr<OnednnRival> OnednnRival::create(const Layer &layer, const Shape4 &input, std::string *why) {
     std::string problem = expressibility_problem(layer, input);
     if (problem.empty()) {
         try {
-            std::vector<float> x = random_floats(element_count(input), 1);
-            std::vector<float> w = random_floats(element_count(weight_shape(layer)), 2);
-            std::vector<float> b = random_floats(layer.out_channels, 3);
-            Tag user_tag = layer.channels_last() ? Tag::nhwc : Tag::nchw;
-            OnednnConv conv(layer, input, x.data(), w.data(), b.data(), user_tag);
-            OnednnResult result{time_repeated([&] { conv.run(); }), conv.implementation(), {}};
-            std::vector<float> y(static_cast<size_t>(element_count(conv.dst_shape())));
-            memory plain_src = conv.plain_memory(input, x.data()), plain_dst = conv.plain_memory(conv.dst_shape(), y.data());
-            result.nchw_timing = time_repeated([&] { conv.run_on_plain(plain_src, plain_dst); });
-            return result;
+            return std::unique_ptr<OnednnRival>(new OnednnRival(std::make_unique<State>(layer, input)));
         } catch (const dnnl::error &e) {
             problem = std::string("oneDNN refused the layer: ") + e.what();
         }
@@ -184,7 +195,19 @@ std::optional<OnednnResult> time_onednn_conv(const Layer &layer, const Shape4 &i
     if (why) {
         *why = problem;
     }
-    return std::nullopt;
+    return nullptr;
+}
+
+Timing OnednnRival::time(double min_seconds) {
+    return time_repeated([&] { state_->conv.run(); }, 10, min_seconds);
+}
+
+Timing OnednnRival::time_on_plain(double min_seconds) {
+    return time_repeated([&] { state_->conv.run_on_plain(state_->plain_src, state_->plain_dst); }, 10, min_seconds);
+}
+
+std::string OnednnRival::implementation() const {
+    return state_->conv.implementation();
 }
 
 std::vector<float> run_onednn_conv(const Layer &layer, const Shape4 &input, const float *x, const float *w,

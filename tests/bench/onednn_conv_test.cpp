@@ -104,19 +104,22 @@ INSTANTIATE_TEST_SUITE_P(Layers, OnednnVsReference, ::testing::ValuesIn(cases())
 TEST(OnednnTiming, TimesAResNetLayer) {
     Layer layer = conv(64, 64, {3, 3}, {1, 1}, true);
     std::string why;
-    std::optional<OnednnResult> result = time_onednn_conv(layer, {1, 64, 28, 28}, &why);
-    ASSERT_TRUE(result) << why;
-    EXPECT_GT(result->timing.median_s, 0);
-    EXPECT_GT(result->timing.min_s, 0);
-    EXPECT_GE(result->timing.runs, 10);
-    EXPECT_FALSE(result->implementation.empty());
+    std::unique_ptr<OnednnRival> rival = OnednnRival::create(layer, {1, 64, 28, 28}, &why);
+    ASSERT_TRUE(rival) << why;
+    for (Timing timing : {rival->time(0.01), rival->time_on_plain(0.01)}) {
+        EXPECT_GT(timing.median_s, 0);
+        EXPECT_GT(timing.min_s, 0);
+        EXPECT_LE(timing.min_s, timing.median_s);
+        EXPECT_GE(timing.runs, 10);
+    }
+    EXPECT_FALSE(rival->implementation().empty());
 }
 
 TEST(OnednnTiming, RefusesReflectPadding) {
     Layer layer = conv(4, 4, {3, 3}, {1, 1}, true);
     layer.padding_mode = PaddingMode::Reflect;
     std::string why;
-    EXPECT_FALSE(time_onednn_conv(layer, {1, 4, 8, 8}, &why));
+    EXPECT_FALSE(OnednnRival::create(layer, {1, 4, 8, 8}, &why));
     EXPECT_NE(why.find("reflect"), std::string::npos) << why;
 }
 
