@@ -17,7 +17,8 @@ std::string BenchRow::to_tsv() const {
     s.precision(6);
     s << layer << '\t' << threads << '\t' << gflop << '\t' << convc_median_ms << '\t' << convc_min_ms << '\t'
       << convc_gflops << '\t' << origin << '\t' << default_gflops << '\t' << onednn_median_ms << '\t' << onednn_gflops
-      << '\t' << onednn_impl << '\t' << peak_gflops << '\t' << onednn_nchw_gflops;
+      << '\t' << onednn_impl << '\t' << peak_gflops << '\t' << onednn_nchw_gflops << '\t' << convc_spread << '\t'
+      << onednn_spread;
     return s.str();
 }
 
@@ -27,7 +28,7 @@ BenchRow BenchRow::from_tsv(const std::string &line) {
     for (std::string field; std::getline(s, field, '\t');) {
         f.push_back(field);
     }
-    f.resize(13);
+    f.resize(15);
     auto num = [](const std::string &t) { return t.empty() ? NAN : std::stod(t); };
     BenchRow r;
     r.layer = f[0];
@@ -43,6 +44,8 @@ BenchRow BenchRow::from_tsv(const std::string &line) {
     r.onednn_impl = f[10];
     r.peak_gflops = num(f[11]);
     r.onednn_nchw_gflops = num(f[12]);
+    r.convc_spread = num(f[13]);
+    r.onednn_spread = num(f[14]);
     return r;
 }
 
@@ -58,6 +61,7 @@ constexpr double kTurnSeconds = 0.1;
 // The best turn's median and the minimum over every turn.
 struct BestTurn {
     Timing timing;
+    double slowest_median_s = 0;
     bool any = false;
 
     void add(const Timing &turn) {
@@ -68,8 +72,11 @@ struct BestTurn {
         }
         timing.min_s = min_s;
         timing.runs = runs;
+        slowest_median_s = std::max(slowest_median_s, turn.median_s);
         any = true;
     }
+
+    double spread() const { return any ? slowest_median_s / timing.median_s : NAN; }
 };
 
 // A convc kernel's turn, or the failure that rejected it.
@@ -131,6 +138,8 @@ BenchRow bench_layer(const Layer &layer, const Halide::Target &target, const Sel
     row.onednn_median_ms = onednn.any ? onednn.timing.median_s * 1e3 : NAN;
     row.onednn_gflops = onednn.any ? row.gflop / onednn.timing.median_s : NAN;
     row.onednn_nchw_gflops = onednn_plain.any ? row.gflop / onednn_plain.timing.median_s : NAN;
+    row.convc_spread = convc.spread();
+    row.onednn_spread = onednn.spread();
     return row;
 }
 

@@ -25,6 +25,10 @@ struct BenchRow {
     std::string onednn_impl;
     double onednn_nchw_gflops = 0;  // oneDNN with the reorders of plain (NCHW or NHWC) input and output
     double peak_gflops = 0;     // measured FMA peak at this thread count
+    // The slowest turn's median over the fastest's, for convc's selected schedule and for
+    // oneDNN (NaN without it): how far the machine moved while this row was measured.
+    double convc_spread = 0;
+    double onednn_spread = 0;
 
     std::string to_tsv() const;
     static BenchRow from_tsv(const std::string &line);

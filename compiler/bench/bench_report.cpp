@@ -28,6 +28,21 @@ std::string format(const char *pattern, double value) {
     return text;
 }
 
+// Turns this far apart say the machine was busy with something else during the row: its
+// ratio is worth measuring again.
+constexpr double kUnsteadySpread = 1.25;
+
+std::string unsteady_rows(const std::vector<BenchRow> &rows, int threads) {
+    std::string list;
+    for (const BenchRow &r : rows) {
+        if (r.threads == threads && (r.convc_spread > kUnsteadySpread || r.onednn_spread > kUnsteadySpread)) {
+            list += (list.empty() ? "" : ", ") + r.layer + " (convc " + format("%.2fx", r.convc_spread) + ", oneDNN " +
+                    format("%.2fx", r.onednn_spread) + ")";
+        }
+    }
+    return list.empty() ? "" : "unsteady, turns more than " + format("%.2fx", kUnsteadySpread) + " apart: " + list + "\n";
+}
+
 std::string section(const std::vector<BenchRow> &rows, int threads) {
     std::string text = "threads " + std::to_string(threads) + "\n";
     char line[400];
@@ -65,7 +80,7 @@ std::string section(const std::vector<BenchRow> &rows, int threads) {
                       std::exp(log_sum_nchw / compared));
         text += line;
     }
-    return text + "\n";
+    return text + unsteady_rows(rows, threads) + "\n";
 }
 
 }  // namespace
@@ -92,7 +107,8 @@ std::string bench_table(const std::vector<BenchRow> &rows) {
 
 std::string bench_csv(const std::vector<BenchRow> &rows) {
     std::string text = "layer,threads,gflop,convc_median_ms,convc_min_ms,convc_gflops,schedule_origin,"
-                       "untuned_gflops,onednn_median_ms,onednn_gflops,onednn_kernel,peak_gflops,onednn_nchw_gflops\n";
+                       "untuned_gflops,onednn_median_ms,onednn_gflops,onednn_kernel,peak_gflops,onednn_nchw_gflops,"
+                       "convc_turn_spread,onednn_turn_spread\n";
     for (const BenchRow &r : rows) {
         std::string tsv = r.to_tsv();
         for (char &c : tsv) {

@@ -136,6 +136,16 @@ TEST_F(TuneBench, BenchComparesWithOnednnAndWritesCsvAndChart) {
     std::string csv = read(dir_ / "results.csv");
     EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4) << csv;  // header + 3 layers
     EXPECT_NE(csv.find("conv_valid,1,"), std::string::npos) << csv;
+    // Each row says how far its turns were apart: the slowest turn's median over the fastest's.
+    std::istringstream lines(csv);
+    std::string header, row;
+    std::getline(lines, header);
+    EXPECT_NE(header.find(",convc_turn_spread,onednn_turn_spread"), std::string::npos) << header;
+    while (std::getline(lines, row)) {
+        size_t last = row.rfind(','), before = row.rfind(',', last - 1);
+        EXPECT_GE(std::stod(row.substr(before + 1, last - before - 1)), 1.0) << row;
+        EXPECT_GE(std::stod(row.substr(last + 1)), 1.0) << row;
+    }
     std::string svg = read(dir_ / "results.svg");
     EXPECT_EQ(svg.rfind("<svg", 0), 0u);
     EXPECT_NE(svg.find("oneDNN 1 thread"), std::string::npos);
