@@ -262,6 +262,24 @@ TEST(ScheduleSpace, AvxDefaultsFitTheRowAndTheCache) {
     EXPECT_EQ(rows.param("x_vectors"), 2) << rows.to_string();
     EXPECT_EQ(rows.param("tile_k"), 12) << rows.to_string();
     expect_fits(rows, strided);
+
+    // Channels-last depthwise layers below the serial line: shared out in a few tasks where
+    // the input outgrows a core's L2, serial where it fits.
+    auto depthwise_nhwc = [](int64_t channels, int64_t size, int64_t stride) {
+        convc::Layer layer = square_layer(channels, channels, size);
+        layer.groups = channels;
+        layer.stride = {stride, stride};
+        layer.layout = convc::MemoryLayout::Nhwc;
+        return layer;
+    };
+    convc::Layer large_input = depthwise_nhwc(144, 56, 2);  // 1.0 M multiply-adds, 1.8 MB of input
+    convc::ScheduleChoice shared = convc::default_schedule(large_input, avx512);
+    EXPECT_EQ(shared.param("tasks"), 4) << shared.to_string();
+    expect_fits(shared, large_input);
+    convc::Layer small_input = depthwise_nhwc(384, 14, 1);  // 0.68 M multiply-adds, 0.3 MB of input
+    convc::ScheduleChoice serial = convc::default_schedule(small_input, avx512);
+    EXPECT_EQ(serial.param("tasks"), 1) << serial.to_string();
+    expect_fits(serial, small_input);
 }
 
 // A CUDA block stages whole tiles of output channels and input-channel chunks, so a tile
