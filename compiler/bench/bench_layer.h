@@ -10,7 +10,8 @@
 namespace convc {
 
 // One layer measured at one thread count: convc with its selected schedule, convc with the
-// heuristic default when the selection was tuned, and oneDNN, all in the same process.
+// heuristic default when the selection was tuned, and oneDNN, all in the same process and timed
+// in turns (bench_layer.cpp).
 struct BenchRow {
     std::string layer;
     int threads = 0;
