@@ -1,6 +1,7 @@
 # Script mode (cmake -P), run after a test binary is built (ConvcGTestSuites.cmake): writes
 # OUTPUT, a CTest file with one test per GoogleTest suite of EXECUTABLE, named PREFIX.<suite>.
-# Each test's COST is its number of cases, so that CTest starts the long suites first.
+# Each test's COST is its number of cases: with no timings of an earlier run, CTest then starts
+# these suites, most of the whole run's time, before the tests without a cost.
 execute_process(COMMAND "${EXECUTABLE}" --gtest_list_tests
                 OUTPUT_VARIABLE listing ERROR_VARIABLE errors RESULT_VARIABLE status)
 if (NOT status EQUAL 0)

@@ -126,16 +126,6 @@ int64_t output_width(const Layer &layer) {
     return layer.input_shape ? output_shape(layer, *layer.input_shape)[3] : 0;
 }
 
-constexpr int64_t kCoreCacheBytes = int64_t(1) << 20;
-
-int64_t input_bytes(const Layer &layer) {
-    if (!layer.input_shape) {
-        return 0;
-    }
-    const Shape4 &in = *layer.input_shape;
-    return in[0] * in[1] * in[2] * in[3] * int64_t(sizeof(float));
-}
-
 }  // namespace
 
 void schedule_cpu_lane_blocked_conv(LoweredBlockedConv &lc, const ScheduleChoice &choice) {
@@ -196,12 +186,11 @@ ScheduleChoice cpu_lane_blocked_choice(const std::string &family, int lanes, con
         int64_t images = layer.input_shape ? (*layer.input_shape)[0] : 1;
         int64_t blocks = layer.out_channels / (lanes * c.params["k_vectors"]);
         c.params["row_strips"] = blocks * images < 2 ? 2 : 1;
-        // An input larger than a core's L2 (1 MB on the Skylake-SP host) is bound by moving it,
-        // and a second core brings its own L2 and bandwidth: a few tasks pay even below the
-        // dense serial line. MobileNetV2's stride-2 144-channel layer (1.0 M multiply-adds,
+        // An input that outgrows a core's L2 pays for a few tasks even below the dense serial
+        // line. MobileNetV2's stride-2 144-channel layer (1.0 M multiply-adds,
         // 1.8 MB of input) at 2 threads, side by side: 12.6 GFLOP/s serially, 26.1 in 4 tasks,
         // 14.5 in 16; the tuner chose 4 tasks for it on both hosts it was tuned on.
-        if (c.params["tasks"] == 1 && input_bytes(layer) > kCoreCacheBytes) {
+        if (c.params["tasks"] == 1 && input_outgrows_core_cache(layer)) {
             c.params["tasks"] = 4;
         }
     } else if (layer.channels_last()) {

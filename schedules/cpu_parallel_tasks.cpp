@@ -57,6 +57,15 @@ int default_parallel_tasks(const Layer &layer, int lanes) {
 // layer at 56x56 ran at 240-264 GFLOP/s in a task per row, 302-309 in 16 tasks and 318-319 in
 // 4; the 1x1 64->256 one at 314-344, 327-365 and 362-373; the 7x7 stem at 305-314 in all
 // three. 16 rather than 4 leaves room for machines with more cores.
+bool input_outgrows_core_cache(const Layer &layer) {
+    constexpr int64_t kCoreCacheBytes = int64_t(1) << 20;
+    if (!layer.input_shape) {
+        return false;
+    }
+    const Shape4 &in = *layer.input_shape;
+    return in[0] * in[1] * in[2] * in[3] * int64_t(sizeof(float)) > kCoreCacheBytes;
+}
+
 int default_row_tasks(const Layer &layer) {
     if (!layer.input_shape) {
         return 0;

@@ -22,6 +22,11 @@ int default_parallel_tasks(const Layer &layer, int lanes);
 // The same rule for a family whose task iteration is one (channel, image) plane.
 int default_plane_tasks(const Layer &layer);
 
+// Whether the layer's input is larger than one core's L2 (1 MB on the Skylake-SP host): such a
+// layer is bound by moving its input, and a second core brings its own L2 and bandwidth, so
+// it pays to share it out even below the serial line (false without an input shape).
+bool input_outgrows_core_cache(const Layer &layer);
+
 // For a family whose task iteration is one output row of every channel (the direct family):
 // 1 (serial) for layers too small to share out, else 16 tasks of consecutive rows.
 int default_row_tasks(const Layer &layer);
