@@ -9,7 +9,7 @@ namespace convc {
 using namespace Halide;
 
 std::vector<int> parallel_task_counts() {
-    return {0, 1, 4, 16};
+    return {0, 1, 2, 4, 16};
 }
 
 namespace {
@@ -52,11 +52,6 @@ int default_parallel_tasks(const Layer &layer, int lanes) {
     return tasks_for(layer, out[0] * out[2] * ((layer.out_channels + lanes - 1) / lanes), kSerialMultiplyAccumulates);
 }
 
-// Even a row of every channel (1.7-8 us at one thread on the 1x1 layers below) pays for its
-// own hand-out from Halide's thread pool. At 2 threads, side by side, NCHW: the 1x1 24->144
-// layer at 56x56 ran at 240-264 GFLOP/s in a task per row, 302-309 in 16 tasks and 318-319 in
-// 4; the 1x1 64->256 one at 314-344, 327-365 and 362-373; the 7x7 stem at 305-314 in all
-// three. 16 rather than 4 leaves room for machines with more cores.
 bool input_outgrows_core_cache(const Layer &layer) {
     constexpr int64_t kCoreCacheBytes = int64_t(1) << 20;
     if (!layer.input_shape) {
@@ -66,6 +61,11 @@ bool input_outgrows_core_cache(const Layer &layer) {
     return in[0] * in[1] * in[2] * in[3] * int64_t(sizeof(float)) > kCoreCacheBytes;
 }
 
+// Even a row of every channel (1.7-8 us at one thread on the 1x1 layers below) pays for its
+// own hand-out from Halide's thread pool. At 2 threads, side by side, NCHW: the 1x1 24->144
+// layer at 56x56 ran at 240-264 GFLOP/s in a task per row, 302-309 in 16 tasks and 318-319 in
+// 4; the 1x1 64->256 one at 314-344, 327-365 and 362-373; the 7x7 stem at 305-314 in all
+// three. 16 rather than 4 leaves room for machines with more cores.
 int default_row_tasks(const Layer &layer) {
     if (!layer.input_shape) {
         return 0;

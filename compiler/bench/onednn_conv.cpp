@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "bench/huge_page_floats.h"
 #include "dnnl.hpp"
 
 namespace convc {
@@ -77,7 +78,7 @@ public:
           dst_shape_(output_shape(layer, input)),
           src_(imported(pd_.src_desc(), memory::desc(dims_of(input), f32, user_tag), x)),
           weights_(imported(pd_.weights_desc(), memory::desc(weight_dims(layer), f32, plain_weight_tag(layer)), w)),
-          dst_(pd_.dst_desc(), engine_) {
+          dst_(owned(pd_.dst_desc())) {
         if (layer.bias) {
             bias_ = imported(pd_.bias_desc(), pd_.bias_desc(), b);
         }
@@ -123,9 +124,15 @@ private:
     // copying, even when the layouts agree, means the primitive never aliases the caller's data.
     memory imported(const memory::desc &wanted, const memory::desc &plain_desc, const float *data) {
         memory plain(plain_desc, engine_, const_cast<float *>(data));
-        memory owned(wanted, engine_);
-        reorder(plain, owned);
-        return owned;
+        memory copy = owned(wanted);
+        reorder(plain, copy);
+        return copy;
+    }
+
+    // Memory of the layout oneDNN asked for, in 2 MB pages as convc's kernels are timed on.
+    memory owned(const memory::desc &desc) {
+        storage_.emplace_back((desc.get_size() + sizeof(float) - 1) / sizeof(float));
+        return memory(desc, engine_, storage_.back().data());
     }
 
     void reorder(memory &from, memory &to) {
@@ -139,6 +146,7 @@ private:
     dnnl::convolution_forward::primitive_desc pd_;
     dnnl::convolution_forward conv_;
     Shape4 dst_shape_;
+    std::vector<HugePageFloats> storage_;  // behind src_, weights_, dst_ and bias_
     memory src_, weights_, dst_, bias_;
 };
 

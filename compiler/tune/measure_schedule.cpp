@@ -18,6 +18,26 @@ int64_t count(const Shape4 &s) {
     return s[0] * s[1] * s[2] * s[3];
 }
 
+HugePageFloats copied_to_huge_pages(const std::vector<float> &values) {
+    HugePageFloats copy(values.size());
+    std::copy(values.begin(), values.end(), copy.data());
+    return copy;
+}
+
+// A dense copy of `buffer` in `storage`.
+Halide::Buffer<float> on_huge_pages(const Halide::Buffer<float> &buffer, HugePageFloats &storage) {
+    storage = HugePageFloats(buffer.number_of_elements());
+    std::vector<int> mins, sizes;
+    for (int d = 0; d < buffer.dimensions(); d++) {
+        mins.push_back(buffer.dim(d).min());
+        sizes.push_back(buffer.dim(d).extent());
+    }
+    Halide::Buffer<float> copy(storage.data(), sizes);
+    copy.set_min(mins);
+    copy.copy_from(buffer);
+    return copy;
+}
+
 }  // namespace
 
 LayerTrial make_layer_trial(const Layer &layer) {
@@ -38,14 +58,14 @@ CheckedKernel::CheckedKernel(const Layer &layer, const Halide::Target &target, c
     try {
         kernel_ = std::make_unique<JitLayer>(layer, target, schedule);
         Shape4 w = weight_shape(layer);
-        x_ = nchw_to_layout(trial.x.data(), trial.input, layer.layout);
+        x_ = copied_to_huge_pages(nchw_to_layout(trial.x.data(), trial.input, layer.layout));
         TensorRef in{x_.data(), {trial.input.begin(), trial.input.end()}};
         TensorRef weight{trial.w.data(), {w.begin(), w.end()}};
         std::optional<TensorRef> bias;
         if (layer.bias) {
             bias = TensorRef{trial.b.data(), {layer.out_channels}};
         }
-        y_.resize(count(trial.output));
+        y_ = HugePageFloats(count(trial.output));
         kernel_->run(in, weight, bias, y_.data());
         double error = convc_reference::max_relative_error(layout_to_nchw(y_.data(), trial.output, layer.layout),
                                                            trial.reference);
@@ -53,7 +73,7 @@ CheckedKernel::CheckedKernel(const Layer &layer, const Halide::Target &target, c
             failure_ = "wrong result (max relative error " + std::to_string(error) + ")";
             return;
         }
-        packed_ = kernel_->pack_weights(weight);
+        packed_ = on_huge_pages(kernel_->pack_weights(weight), packed_storage_);
         call_ = kernel_->repeatable_call(in, packed_, bias, y_.data());
         gflop_ = 2.0 * multiply_accumulates(layer, trial.input) * 1e-9;
     } catch (const Halide::Error &e) {

@@ -7,6 +7,7 @@
 
 #include "Halide.h"
 
+#include "bench/huge_page_floats.h"
 #include "bench/timing.h"
 #include "jit/jit_layer.h"
 #include "schedules/schedule_choice.h"
@@ -37,7 +38,8 @@ struct Measurement {
 // A candidate compiled for this machine and checked against the reference once, then timed
 // as often as asked: a candidate that computes the wrong thing is never accepted, however
 // fast. Weights are packed once outside the timing, as a framework (and oneDNN here) does; a
-// GPU kernel is timed with its tensors already on the device, the copies left out.
+// GPU kernel is timed with its tensors already on the device, the copies left out. Each
+// candidate's tensors lie in 2 MB pages (HugePageFloats), as the rival's do.
 class CheckedKernel {
 public:
     CheckedKernel(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule,
@@ -52,8 +54,8 @@ public:
 private:
     std::string failure_;
     std::unique_ptr<JitLayer> kernel_;
-    std::vector<float> x_, y_;
-    Halide::Buffer<float> packed_;
+    HugePageFloats x_, y_, packed_storage_;
+    Halide::Buffer<float> packed_;  // in packed_storage_
     std::function<void()> call_;
     double gflop_ = 0;
 };

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "bench/fma_peak.h"
+#include "bench/huge_page_floats.h"
 #include "bench/onednn_conv.h"
 #include "bench/svg_chart.h"
 #include "bench/timing.h"
@@ -153,6 +154,24 @@ TEST(SvgChart, IsCompleteEscapedAndSurvivesNaN) {
 
 TEST(SvgChart, RejectsMismatchedValues) {
     EXPECT_THROW(grouped_bar_chart_svg("t", "y", {"a", "b"}, {"s"}, {{1.0}}), std::invalid_argument);
+}
+
+// Whether Linux grants 2 MB pages is its business; the alignment that lets it, the zeroing and
+// the ownership are ours.
+TEST(HugePageFloats, IsAlignedZeroedAndMovesWithoutCopying) {
+    const size_t count = (size_t(3) << 20) / sizeof(float) + 5;  // spans two 2 MB pages
+    HugePageFloats a(count);
+    ASSERT_NE(a.data(), nullptr);
+    EXPECT_EQ(a.size(), count);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(a.data()) % (uintptr_t(2) << 20), 0u);
+    EXPECT_EQ(a.data()[0], 0.0f);
+    EXPECT_EQ(a.data()[count - 1], 0.0f);
+    a.data()[count - 1] = 7.0f;
+    float *where = a.data();
+    HugePageFloats b = std::move(a);
+    EXPECT_EQ(b.data(), where);
+    EXPECT_EQ(b.data()[count - 1], 7.0f);
+    EXPECT_EQ(HugePageFloats(0).data(), nullptr);
 }
 
 TEST(FmaPeak, MeasuresSomething) {

@@ -249,7 +249,7 @@ TEST_P(BlockedSweep, EveryTileMatchesReference) {
     convc::ScheduleChoice base = convc::x86_blocked_default(c.layer, host);
     std::vector<convc::ScheduleChoice> choices = {base};
     for (auto [x_pixels, k_vectors, stage, unroll, tasks, columns, transpose, trim, rows] :
-         {std::tuple{3, 1, 0, 0, 4, 0, 0, 0, 1}, std::tuple{12, 2, 1, 1, 1, 0, 1, 1, 1},
+         {std::tuple{3, 1, 0, 0, 2, 0, 0, 0, 1}, std::tuple{12, 2, 1, 1, 1, 0, 1, 1, 1},
           std::tuple{5, 2, 0, 1, 0, 1, 1, 1, 0}}) {
         convc::ScheduleChoice v = base;
         v.params["columns"] = columns;
@@ -323,7 +323,7 @@ TEST_P(DepthwiseSweep, EveryTileMatchesReference) {
     const FamilyCase &c = GetParam();
     convc::ScheduleChoice base = convc::x86_depthwise_default(c.layer, Halide::get_host_target());
     std::vector<convc::ScheduleChoice> choices = {base};
-    for (auto [x_vectors, y_rows, stage, unroll, tasks] : {std::tuple{2, 7, 1, 0, 4}, std::tuple{1, 2, 0, 1, 0},
+    for (auto [x_vectors, y_rows, stage, unroll, tasks] : {std::tuple{2, 7, 1, 0, 2}, std::tuple{1, 2, 0, 1, 0},
                                                             std::tuple{4, 1, 1, 1, 16}, std::tuple{4, 7, 1, 1, 1}}) {
         convc::ScheduleChoice v = base;
         v.params["x_vectors"] = x_vectors;
