@@ -41,8 +41,9 @@ void schedule_row_buffer(LoweredBlockedConv &lc, const ScheduleChoice &choice, E
     const int lanes = choice.param("lanes");
     const int store_lanes = choice.param("store_lanes");
     Expr width = lc.output.output_buffer().dim(0).extent();
-    write_back_rows(lc.output.specialize(width >= store_lanes), lc, choice, strip_rows, TailStrategy::ShiftInwards);
-    write_back_rows(lc.output, lc, choice, strip_rows, TailStrategy::GuardWithIf);
+    tile_rows_by_width(lc.output, lc.output.output_buffer(), store_lanes, [&](Stage stage, TailStrategy x_tail) {
+        write_back_rows(stage, lc, choice, strip_rows, x_tail);
+    });
 
     // Rows of padded input packed channel-innermost; storage folds to the window's height
     // as the rows slide. Channels-last input is already in that order: the taps may read it
@@ -101,8 +102,7 @@ void schedule_register_tiles(LoweredBlockedConv &lc, const ScheduleChoice &choic
         parallelize_tasks(stage, task, iterations, choice.param("tasks"));
     };
     Expr width = lc.output.output_buffer().dim(0).extent();
-    tile(lc.output.specialize(width >= tile_x), TailStrategy::ShiftInwards);
-    tile(lc.output, TailStrategy::GuardWithIf);
+    tile_rows_by_width(lc.output, lc.output.output_buffer(), tile_x, tile);
 
     if (choice.param("pack_input")) {
         cover_whole_tiles(lc.padded, lc.x, lc.columns, width, tile_x);

@@ -24,4 +24,16 @@ void cover_whole_tiles_sliding(Func staged, const Var &axis, const WindowSpan &s
     }
 }
 
+void tile_rows_by_width(Func func, const OutputImageParam &buffer, int tile,
+                        const std::function<void(Stage, TailStrategy)> &schedule) {
+    Expr fixed = buffer.parameter().extent_constraint(0);
+    const int64_t *width = fixed.defined() ? Internal::as_const_int(fixed) : nullptr;
+    if (width != nullptr) {
+        schedule(func, *width >= tile ? TailStrategy::ShiftInwards : TailStrategy::GuardWithIf);
+        return;
+    }
+    schedule(func.specialize(buffer.dim(0).extent() >= tile), TailStrategy::ShiftInwards);
+    schedule(func, TailStrategy::GuardWithIf);
+}
+
 }  // namespace convc

@@ -11,6 +11,7 @@
 #include "schedules/choose_schedule.h"
 #include "schedules/cpu_conv_space.h"
 #include "schedules/cuda_conv.h"
+#include "schedules/tile_overhang.h"
 #include "schedules/unrolled_taps.h"
 #include "schedules/x86_conv_params.h"
 #include "spec/spec_error.h"
@@ -132,6 +133,27 @@ TEST(CandidateSearch, LeadersAreTheBestScoredFirst) {
     EXPECT_EQ(top[1].first, tried[3]);
     EXPECT_EQ(top[2].first, tried[0]);
     EXPECT_EQ(search.leaders(10).size(), 4u);
+}
+
+// A layer of fixed shape builds only the row tail its width takes; an open shape builds both.
+TEST(ScheduleSpace, AFixedRowWidthBuildsOnlyItsTail) {
+    auto built_tails = [](std::optional<int> width) {
+        Halide::Func f;
+        Halide::Var x, y;
+        f(x, y) = x + y;
+        if (width) {
+            f.output_buffer().dim(0).set_extent(*width);
+        }
+        std::vector<Halide::TailStrategy> built;
+        convc::tile_rows_by_width(f, f.output_buffer(), 16,
+                                  [&](Halide::Stage, Halide::TailStrategy tail) { built.push_back(tail); });
+        return built;
+    };
+    using T = Halide::TailStrategy;
+    EXPECT_EQ(built_tails(std::nullopt), (std::vector<T>{T::ShiftInwards, T::GuardWithIf}));
+    EXPECT_EQ(built_tails(7), (std::vector<T>{T::GuardWithIf}));
+    EXPECT_EQ(built_tails(16), (std::vector<T>{T::ShiftInwards}));
+    EXPECT_EQ(built_tails(56), (std::vector<T>{T::ShiftInwards}));
 }
 
 TEST(ScheduleSpace, RegisterBudgetRejectsOversizedTiles) {
