@@ -109,4 +109,34 @@ bool fits_space(const ScheduleChoice &choice, const ScheduleSpace &space) {
     return true;
 }
 
+std::vector<ScheduleChoice> register_tile_shapes(const ScheduleChoice &choice, const ScheduleSpace &space) {
+    // (channel axis, row axis) of each family's tile, as fits_space counts it.
+    const std::pair<const char *, const char *> axes[] = {
+        {"tile_k", "x_vectors"}, {"y_rows", "x_vectors"}, {"k_vectors", "x_pixels"}};
+    std::vector<ScheduleChoice> shapes;
+    for (const auto &[across, along] : axes) {
+        if (!choice.params.count(across) || !choice.params.count(along) || choice.family != space.family) {
+            continue;
+        }
+        const int accumulators = choice.param(across) * choice.param(along);
+        std::vector<int> widths = space.values(along);
+        std::sort(widths.rbegin(), widths.rend());
+        for (int channels : space.values(across)) {
+            for (int width : widths) {
+                ScheduleChoice shape = choice;
+                shape.params[across] = channels;
+                shape.params[along] = width;
+                if (channels * width <= accumulators && fits_space(shape, space)) {
+                    if (!(shape == choice)) {
+                        shapes.push_back(shape);
+                    }
+                    break;
+                }
+            }
+        }
+        break;
+    }
+    return shapes;
+}
+
 }  // namespace convc

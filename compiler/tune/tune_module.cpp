@@ -9,6 +9,7 @@
 #include <set>
 
 #include "schedules/choose_schedule.h"
+#include "schedules/cpu_conv_space.h"
 #include "tune/candidate_search.h"
 #include "tune/measure_schedule.h"
 
@@ -109,8 +110,15 @@ TunedEntry tune_layer(const Layer &layer, const Halide::Target &target, const st
             seeds.push_back(other);
         }
     }
+    // The default's register tile in its other shapes: the climb changes one axis at a time.
+    std::vector<ScheduleSpace> spaces = schedule_spaces(layer, target);
+    for (const ScheduleSpace &space : spaces) {
+        for (const ScheduleChoice &shape : register_tile_shapes(start, space)) {
+            seeds.push_back(shape);
+        }
+    }
     seeds.push_back({target.has_gpu_feature() ? "auto:Li2018" : "auto:Adams2019", {}});
-    CandidateSearch search(schedule_spaces(layer, target), start, seeds);
+    CandidateSearch search(spaces, start, seeds);
     TunedEntry entry;
     entry.threads = kernel_thread_count();
     ScheduleChoice candidate;

@@ -2,6 +2,7 @@
 // and keys layers by shape, schedule selection prefers the database, candidates from the
 // whole space compute the right thing, and Halide's autoschedulers give correct kernels.
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <sstream>
 
@@ -133,6 +134,34 @@ TEST(CandidateSearch, LeadersAreTheBestScoredFirst) {
     EXPECT_EQ(top[1].first, tried[3]);
     EXPECT_EQ(top[2].first, tried[0]);
     EXPECT_EQ(search.leaders(10).size(), 4u);
+}
+
+// The tuner is seeded with the default's tile in its other shapes: no more accumulators, the
+// widest row for each channel count, inside the space.
+TEST(ScheduleSpace, RegisterTileShapesTradeChannelsForPixels) {
+    const Halide::Target avx512("x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41");
+    convc::Layer layer = square_layer(128, 128, 28);
+    layer.kernel = {3, 3};
+    layer.padding = {1, 1};
+    layer.layout = convc::MemoryLayout::Nhwc;
+    convc::ScheduleChoice start = convc::default_schedule(layer, avx512);
+    ASSERT_EQ(start.family, "x86_avx512_blocked");
+    const int accumulators = start.param("k_vectors") * start.param("x_pixels");
+    std::set<int> channel_counts;
+    for (const convc::ScheduleSpace &space : convc::schedule_spaces(layer, avx512)) {
+        for (const convc::ScheduleChoice &shape : convc::register_tile_shapes(start, space)) {
+            EXPECT_TRUE(convc::fits_space(shape, space)) << shape.to_string();
+            EXPECT_FALSE(shape == start);
+            EXPECT_LE(shape.param("k_vectors") * shape.param("x_pixels"), accumulators) << shape.to_string();
+            EXPECT_TRUE(channel_counts.insert(shape.param("k_vectors")).second) << "one shape per channel count";
+            convc::ScheduleChoice rest = shape;
+            rest.params["k_vectors"] = start.param("k_vectors");
+            rest.params["x_pixels"] = start.param("x_pixels");
+            EXPECT_TRUE(rest == start) << "only the tile changes: " << shape.to_string();
+        }
+    }
+    EXPECT_TRUE(channel_counts.count(1)) << "one channel vector along the row";
+    EXPECT_FALSE(channel_counts.empty());
 }
 
 // A layer of fixed shape builds only the row tail its width takes; an open shape builds both.
