@@ -111,30 +111,31 @@ bool fits_space(const ScheduleChoice &choice, const ScheduleSpace &space) {
 
 std::vector<ScheduleChoice> register_tile_shapes(const ScheduleChoice &choice, const ScheduleSpace &space) {
     // (channel axis, row axis) of each family's tile, as fits_space counts it.
-    const std::pair<const char *, const char *> axes[] = {
+    const std::pair<const char *, const char *> tile_axes[] = {
         {"tile_k", "x_vectors"}, {"y_rows", "x_vectors"}, {"k_vectors", "x_pixels"}};
+    auto axes = std::find_if(std::begin(tile_axes), std::end(tile_axes), [&](const auto &a) {
+        return choice.params.count(a.first) && choice.params.count(a.second);
+    });
     std::vector<ScheduleChoice> shapes;
-    for (const auto &[across, along] : axes) {
-        if (!choice.params.count(across) || !choice.params.count(along) || choice.family != space.family) {
-            continue;
-        }
-        const int accumulators = choice.param(across) * choice.param(along);
-        std::vector<int> widths = space.values(along);
-        std::sort(widths.rbegin(), widths.rend());
-        for (int channels : space.values(across)) {
-            for (int width : widths) {
-                ScheduleChoice shape = choice;
-                shape.params[across] = channels;
-                shape.params[along] = width;
-                if (channels * width <= accumulators && fits_space(shape, space)) {
-                    if (!(shape == choice)) {
-                        shapes.push_back(shape);
-                    }
-                    break;
+    if (axes == std::end(tile_axes) || choice.family != space.family) {
+        return shapes;
+    }
+    const auto [across, along] = *axes;
+    const int accumulators = choice.param(across) * choice.param(along);
+    std::vector<int> widths = space.values(along);
+    std::sort(widths.rbegin(), widths.rend());
+    for (int channels : space.values(across)) {
+        for (int width : widths) {  // widest first
+            ScheduleChoice shape = choice;
+            shape.params[across] = channels;
+            shape.params[along] = width;
+            if (channels * width <= accumulators && fits_space(shape, space)) {
+                if (!(shape == choice)) {
+                    shapes.push_back(shape);
                 }
+                break;
             }
         }
-        break;
     }
     return shapes;
 }
