@@ -56,7 +56,7 @@ void tile_output(LoweredInterleavedConv &lc, const ScheduleChoice &choice, const
             .fuse(ko, lc.n, task);
         parallelize_tasks(stage, task, iterations, choice.param("tasks"));
     };
-    tile_rows_by_width(lc.output, out, tile_x, tile);
+    tile_rows_by_width(lc.output, tile_x, tile);
 }
 
 // Stored for the whole task and computed a row at a time: the rows slide, each packed once.

@@ -41,7 +41,7 @@ void schedule_row_buffer(LoweredBlockedConv &lc, const ScheduleChoice &choice, E
     const int lanes = choice.param("lanes");
     const int store_lanes = choice.param("store_lanes");
     Expr width = lc.output.output_buffer().dim(0).extent();
-    tile_rows_by_width(lc.output, lc.output.output_buffer(), store_lanes, [&](Stage stage, TailStrategy x_tail) {
+    tile_rows_by_width(lc.output, store_lanes, [&](Stage stage, TailStrategy x_tail) {
         write_back_rows(stage, lc, choice, strip_rows, x_tail);
     });
 
@@ -102,7 +102,7 @@ void schedule_register_tiles(LoweredBlockedConv &lc, const ScheduleChoice &choic
         parallelize_tasks(stage, task, iterations, choice.param("tasks"));
     };
     Expr width = lc.output.output_buffer().dim(0).extent();
-    tile_rows_by_width(lc.output, lc.output.output_buffer(), tile_x, tile);
+    tile_rows_by_width(lc.output, tile_x, tile);
 
     if (choice.param("pack_input")) {
         cover_whole_tiles(lc.padded, lc.x, lc.columns, width, tile_x);

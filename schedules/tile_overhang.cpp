@@ -24,8 +24,8 @@ void cover_whole_tiles_sliding(Func staged, const Var &axis, const WindowSpan &s
     }
 }
 
-void tile_rows_by_width(Func func, const OutputImageParam &buffer, int tile,
-                        const std::function<void(Stage, TailStrategy)> &schedule) {
+void tile_rows_by_width(Func func, int tile, const std::function<void(Stage, TailStrategy)> &schedule) {
+    OutputImageParam buffer = func.output_buffer();
     Expr fixed = buffer.parameter().extent_constraint(0);
     const int64_t *width = fixed.defined() ? Internal::as_const_int(fixed) : nullptr;
     if (width != nullptr) {

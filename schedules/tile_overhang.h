@@ -28,12 +28,12 @@ void cover_whole_tiles_sliding(Halide::Func staged, const Halide::Var &axis, con
                                const Halide::Expr &outputs, int tile);
 
 // Applies `schedule` to `func`'s rows of `tile` outputs along x: with ShiftInwards where the
-// row (dimension 0 of `buffer`) holds a whole tile, with GuardWithIf where it is narrower. A
+// row (dimension 0 of its output buffer) holds a whole tile, with GuardWithIf where it is narrower. A
 // layer of fixed shape (its extent set on the buffer) takes one of the two, and only that one is
 // built: Halide 14 lowers a specialization whose condition the constraint makes false too, and
 // warns that it "is guaranteed to fail an assertion at runtime" where a tile wider than the row
 // would shift to before its start (16-lane stores on MobileNetV2's 7x7 layer, in `convc tune`).
-void tile_rows_by_width(Halide::Func func, const Halide::OutputImageParam &buffer, int tile,
+void tile_rows_by_width(Halide::Func func, int tile,
                         const std::function<void(Halide::Stage, Halide::TailStrategy)> &schedule);
 
 }  // namespace convc

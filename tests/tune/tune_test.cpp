@@ -174,7 +174,7 @@ TEST(ScheduleSpace, AFixedRowWidthBuildsOnlyItsTail) {
             f.output_buffer().dim(0).set_extent(*width);
         }
         std::vector<Halide::TailStrategy> built;
-        convc::tile_rows_by_width(f, f.output_buffer(), 16,
+        convc::tile_rows_by_width(f, 16,
                                   [&](Halide::Stage, Halide::TailStrategy tail) { built.push_back(tail); });
         return built;
     };
