@@ -50,9 +50,7 @@ LoweredConv lower_conv2d(const Layer &layer, ConvInput source, PlaneTile tile) {
     lc.conv(x, y, k, n) += lc.weight(r.x, r.y, r.z, k) * tap_input;
     lc.output(x, y, k, n) = lc.conv(x, y, k, n);
 
-    Shape4 w = weight_shape(layer);
-    lc.weight.dim(0).set_bounds(0, static_cast<int>(w[3])).dim(1).set_bounds(0, static_cast<int>(w[2]));
-    lc.weight.dim(2).set_bounds(0, static_cast<int>(w[1])).dim(3).set_bounds(0, static_cast<int>(w[0]));
+    constrain_weight(layer, lc.weight);
     constrain_layer_io(layer, lc.input, lc.bias, lc.output.output_buffer());
     return lc;
 }

@@ -13,6 +13,7 @@ void constrain_packed_weight(const Layer &layer, int block, ImageParam &packed_w
     auto i = [](int64_t v) { return static_cast<int>(v); };
     packed_weight.dim(0).set_bounds(0, block).dim(1).set_bounds(0, i(w[3])).dim(2).set_bounds(0, i(w[2]));
     packed_weight.dim(3).set_bounds(0, i(w[1])).dim(4).set_bounds(0, i(w[0] / block));
+    constrain_dense(packed_weight, {0, 1, 2, 3, 4});
 }
 
 std::vector<Argument> LoweredBlockedConv::arguments() const {
@@ -116,10 +117,9 @@ LoweredWeightPack lower_weight_pack(const Layer &layer, int block, WeightLaneOrd
     Expr k = order == WeightLaneOrder::GroupInterleaved ? interleaved_output_channel(layer, block, lane, kb)
                                                         : kb * block + lane;
     p.packed(lane, kx, ky, c, kb) = p.weight(kx, ky, c, k);
+    constrain_weight(layer, p.weight);
     Shape4 w = weight_shape(layer);
     auto i = [](int64_t v) { return static_cast<int>(v); };
-    p.weight.dim(0).set_bounds(0, i(w[3])).dim(1).set_bounds(0, i(w[2])).dim(2).set_bounds(0, i(w[1]));
-    p.weight.dim(3).set_bounds(0, i(w[0]));
     p.packed.output_buffer().dim(0).set_bounds(0, block).dim(1).set_bounds(0, i(w[3])).dim(2).set_bounds(0, i(w[2]));
     p.packed.output_buffer().dim(3).set_bounds(0, i(w[1])).dim(4).set_bounds(0, i(w[0] / block));
     // A one-time copy: the channel-block loop outermost, the 16 lanes gathered from strided rows.

@@ -24,18 +24,6 @@ bool flat_plane_applies(const Layer &layer, int lanes) {
     return out[3] == in[3] && out[2] * out[3] >= lanes;
 }
 
-namespace {
-
-// Dense NCHW, as the wrapper passes it: planes are W * H consecutive floats and the planes
-// of an image consecutive, so a flat run may cross rows and channels.
-void constrain_dense_planes(OutputImageParam buffer) {
-    buffer.dim(0).set_stride(1);
-    buffer.dim(1).set_stride(buffer.dim(0).extent());
-    buffer.dim(2).set_stride(buffer.dim(1).stride() * buffer.dim(1).extent());
-}
-
-}  // namespace
-
 LoweredFlatPlaneConv lower_flat_plane_conv2d(const Layer &layer, int block) {
     LoweredFlatPlaneConv lc;
     lc.block = block;
@@ -75,12 +63,10 @@ LoweredFlatPlaneConv lower_flat_plane_conv2d(const Layer &layer, int block) {
     lc.conv(j, k, n) += lc.weight(lc.r.x, lc.r.y, 0, k) * select(inside, source, 0.0f);
     lc.output(lc.x, lc.y, k, n) = lc.conv(lc.y * width + lc.x, k, n);
 
-    Shape4 w = weight_shape(layer);
-    lc.weight.dim(0).set_bounds(0, static_cast<int>(w[3])).dim(1).set_bounds(0, static_cast<int>(w[2]));
-    lc.weight.dim(2).set_bounds(0, 1).dim(3).set_bounds(0, static_cast<int>(w[0]));
+    constrain_weight(layer, lc.weight);
+    // constrain_layer_io makes the tensors dense: planes are W * H consecutive floats and the
+    // planes of an image consecutive, so a flat run may cross rows and channels.
     constrain_layer_io(layer, lc.input, lc.bias, lc.output.output_buffer());
-    constrain_dense_planes(lc.input);
-    constrain_dense_planes(lc.output.output_buffer());
     return lc;
 }
 

@@ -83,18 +83,21 @@ std::vector<Argument> layer_arguments(const ImageParam &input, const ImageParam 
     return args;
 }
 
-namespace {
-
-// A dense channels-last tensor seen through Halide's (x, y, c, n) dimensions: c is the
-// innermost in memory, so Halide knows a vector across channels is one contiguous load.
-void constrain_channels_last(OutputImageParam buffer) {
-    buffer.dim(2).set_stride(1);
-    buffer.dim(0).set_stride(buffer.dim(2).extent());
-    buffer.dim(1).set_stride(buffer.dim(0).stride() * buffer.dim(0).extent());
-    buffer.dim(3).set_stride(buffer.dim(1).stride() * buffer.dim(1).extent());
+void constrain_dense(OutputImageParam buffer, const std::vector<int> &innermost_first) {
+    Expr stride = 1;
+    for (int d : innermost_first) {
+        buffer.dim(d).set_stride(stride);
+        stride = buffer.dim(d).stride() * buffer.dim(d).extent();
+    }
 }
 
-}  // namespace
+void constrain_weight(const Layer &layer, ImageParam &weight) {
+    Shape4 w = weight_shape(layer);
+    auto i = [](int64_t v) { return static_cast<int>(v); };
+    weight.dim(0).set_bounds(0, i(w[3])).dim(1).set_bounds(0, i(w[2])).dim(2).set_bounds(0, i(w[1]));
+    weight.dim(3).set_bounds(0, i(w[0]));
+    constrain_dense(weight, {0, 1, 2, 3});
+}
 
 void constrain_layer_io(const Layer &layer, ImageParam &input, ImageParam &bias, OutputImageParam output) {
     auto i = [](int64_t v) { return static_cast<int>(v); };
@@ -103,10 +106,12 @@ void constrain_layer_io(const Layer &layer, ImageParam &input, ImageParam &bias,
     }
     input.dim(0).set_min(0).dim(1).set_min(0).dim(2).set_bounds(0, i(layer.in_channels)).dim(3).set_min(0);
     output.dim(0).set_min(0).dim(1).set_min(0).dim(2).set_bounds(0, i(layer.out_channels)).dim(3).set_min(0);
-    if (layer.channels_last()) {
-        constrain_channels_last(input);
-        constrain_channels_last(output);
-    }
+    // Channels-last tensors seen through Halide's (x, y, c, n): c is innermost in memory, so
+    // Halide knows a vector across channels is one contiguous load.
+    const std::vector<int> memory_order = layer.channels_last() ? std::vector<int>{2, 0, 1, 3}
+                                                                : std::vector<int>{0, 1, 2, 3};
+    constrain_dense(input, memory_order);
+    constrain_dense(output, memory_order);
     if (layer.input_shape) {
         const Shape4 &in = *layer.input_shape;
         Shape4 o = output_shape(layer, in);
