@@ -11,9 +11,7 @@ using namespace Halide;
 void constrain_packed_weight(const Layer &layer, int block, ImageParam &packed_weight) {
     Shape4 w = weight_shape(layer);
     auto i = [](int64_t v) { return static_cast<int>(v); };
-    packed_weight.dim(0).set_bounds(0, block).dim(1).set_bounds(0, i(w[3])).dim(2).set_bounds(0, i(w[2]));
-    packed_weight.dim(3).set_bounds(0, i(w[1])).dim(4).set_bounds(0, i(w[0] / block));
-    constrain_dense(packed_weight, {0, 1, 2, 3, 4});
+    constrain_dense(packed_weight, {block, i(w[3]), i(w[2]), i(w[1]), i(w[0] / block)}, {0, 1, 2, 3, 4});
 }
 
 std::vector<Argument> LoweredBlockedConv::arguments() const {

@@ -83,20 +83,28 @@ std::vector<Argument> layer_arguments(const ImageParam &input, const ImageParam 
     return args;
 }
 
-void constrain_dense(OutputImageParam buffer, const std::vector<int> &innermost_first) {
+void constrain_dense(OutputImageParam buffer, const std::vector<int> &extents, const std::vector<int> &innermost_first) {
+    for (size_t d = 0; d < extents.size(); d++) {
+        buffer.dim(static_cast<int>(d)).set_min(0);
+        if (extents[d] > 0) {
+            buffer.dim(static_cast<int>(d)).set_extent(extents[d]);
+        }
+    }
+    // Halide 14 folds a stride into the addresses only where its constraint is a constant: a
+    // product of other dimensions' constrained extents or strides stays a run-time value
+    // (the NHWC stride-2 depthwise layer spilled 118 registers a tile that way).
     Expr stride = 1;
     for (int d : innermost_first) {
         buffer.dim(d).set_stride(stride);
-        stride = buffer.dim(d).stride() * buffer.dim(d).extent();
+        const int64_t *known = Internal::as_const_int(stride);
+        stride = known && extents[d] > 0 ? Expr(static_cast<int>(*known * extents[d])) : stride * buffer.dim(d).extent();
     }
 }
 
 void constrain_weight(const Layer &layer, ImageParam &weight) {
     Shape4 w = weight_shape(layer);
     auto i = [](int64_t v) { return static_cast<int>(v); };
-    weight.dim(0).set_bounds(0, i(w[3])).dim(1).set_bounds(0, i(w[2])).dim(2).set_bounds(0, i(w[1]));
-    weight.dim(3).set_bounds(0, i(w[0]));
-    constrain_dense(weight, {0, 1, 2, 3});
+    constrain_dense(weight, {i(w[3]), i(w[2]), i(w[1]), i(w[0])}, {0, 1, 2, 3});
 }
 
 void constrain_layer_io(const Layer &layer, ImageParam &input, ImageParam &bias, OutputImageParam output) {
@@ -104,20 +112,18 @@ void constrain_layer_io(const Layer &layer, ImageParam &input, ImageParam &bias,
     if (bias.defined()) {
         bias.dim(0).set_bounds(0, i(layer.out_channels));
     }
-    input.dim(0).set_min(0).dim(1).set_min(0).dim(2).set_bounds(0, i(layer.in_channels)).dim(3).set_min(0);
-    output.dim(0).set_min(0).dim(1).set_min(0).dim(2).set_bounds(0, i(layer.out_channels)).dim(3).set_min(0);
+    // Extents the layer leaves to run time (no input_shape) are 0.
+    Shape4 in{0, layer.in_channels, 0, 0}, out{0, layer.out_channels, 0, 0};
+    if (layer.input_shape) {
+        in = *layer.input_shape;
+        out = output_shape(layer, in);
+    }
     // Channels-last tensors seen through Halide's (x, y, c, n): c is innermost in memory, so
     // Halide knows a vector across channels is one contiguous load.
     const std::vector<int> memory_order = layer.channels_last() ? std::vector<int>{2, 0, 1, 3}
                                                                 : std::vector<int>{0, 1, 2, 3};
-    constrain_dense(input, memory_order);
-    constrain_dense(output, memory_order);
-    if (layer.input_shape) {
-        const Shape4 &in = *layer.input_shape;
-        Shape4 o = output_shape(layer, in);
-        input.dim(0).set_extent(i(in[3])).dim(1).set_extent(i(in[2])).dim(3).set_extent(i(in[0]));
-        output.dim(0).set_extent(i(o[3])).dim(1).set_extent(i(o[2])).dim(3).set_extent(i(o[0]));
-    }
+    constrain_dense(input, {i(in[3]), i(in[2]), i(in[1]), i(in[0])}, memory_order);
+    constrain_dense(output, {i(out[3]), i(out[2]), i(out[1]), i(out[0])}, memory_order);
 }
 
 }  // namespace convc

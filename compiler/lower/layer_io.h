@@ -52,12 +52,14 @@ WindowSpan row_span(const Layer &layer);
 std::vector<Halide::Argument> layer_arguments(const Halide::ImageParam &input, const Halide::ImageParam &weight,
                                               const Halide::ImageParam &bias);
 
-// Dense memory, as the wrapper passes every tensor: each dimension's stride is the product of
-// the extents of those inside it (`innermost_first` lists the dimensions by memory order).
-// Known strides turn a tap's address into a constant offset from one base register; left
-// to run time, every unrolled tap of a register tile held its own offset in a register, and
-// LLVM spilled them (NHWC 3x3 128@28, one thread: 117-123 against 130-133 GFLOP/s).
-void constrain_dense(Halide::OutputImageParam buffer, const std::vector<int> &innermost_first);
+// A dense tensor starting at 0, as the wrapper passes every one: `extents` in Halide's
+// dimension order (0 where the layer leaves one to run time), `innermost_first` the
+// dimensions in memory order, each stride the product of the extents inside it. Known
+// strides turn a tap's address into a constant offset from one base register; left to run
+// time, every unrolled tap of a register tile held its own offset in a register, and LLVM
+// spilled them (NHWC 3x3 128@28, one thread: 117-123 against 130-133 GFLOP/s).
+void constrain_dense(Halide::OutputImageParam buffer, const std::vector<int> &extents,
+                     const std::vector<int> &innermost_first);
 
 // PyTorch's weight [K, C/groups, kh, kw], dense, as Halide's (kx, ky, c, k).
 void constrain_weight(const Layer &layer, Halide::ImageParam &weight);
