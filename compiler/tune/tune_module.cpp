@@ -7,6 +7,7 @@
 #include <optional>
 #include <ostream>
 #include <set>
+#include <string>
 
 #include "schedules/choose_schedule.h"
 #include "schedules/cpu_conv_space.h"
@@ -39,6 +40,15 @@ void show_progress(std::ostream &out, size_t index, size_t total, const Layer &l
 // reports both. A finalist timed once had stored an entry that ran at 34.6 GFLOP/s at one
 // thread in a bench run beside a default at 53.3.
 constexpr size_t kFinalists = 3;
+
+// A layer's result and the final's one-thread timings (0 where the final did not run). The
+// summary line shows the default and the winner from the same final, at both thread counts:
+// the winner of the geometric mean may trail the default at one of them, and a search timing
+// beside a final one had read as a tuned entry slower than its default.
+struct LayerTuning {
+    TunedEntry entry;
+    double default_one_thread = 0, tuned_one_thread = 0;
+};
 constexpr double kNoiseBand = 0.9;  // single timings here are often off by more than 10%
 constexpr int kFinalRounds = 2;
 constexpr double kFinalSeconds = 0.2;
@@ -50,7 +60,8 @@ constexpr double kFinalSeconds = 0.2;
 // then ran 1.41x / 1.13x as fast as the one it kept (one thread / two, side by side).
 ScheduleChoice confirm_leaders(const Layer &layer, const Halide::Target &target, const CandidateSearch &search,
                                const LayerTrial &trial, const std::vector<ScheduleChoice> &always,
-                               TunedEntry &entry) {
+                               LayerTuning &tuning) {
+    TunedEntry &entry = tuning.entry;
     std::vector<ScheduleChoice> finalists;
     for (const auto &[choice, gflops] : search.leaders(kFinalists)) {
         if (gflops >= kNoiseBand * search.best_score()) {
@@ -74,6 +85,11 @@ ScheduleChoice confirm_leaders(const Layer &layer, const Halide::Target &target,
             winner = c.choice;
             winner_score = score;
             entry.gflops = c.gflops;
+            tuning.tuned_one_thread = c.one_thread_gflops;
+        }
+        if (c.choice == always.front()) {
+            entry.default_gflops = c.gflops;
+            tuning.default_one_thread = c.one_thread_gflops;
         }
     }
     return winner;
@@ -85,8 +101,8 @@ ScheduleChoice confirm_leaders(const Layer &layer, const Halide::Target &target,
 // still tried), then the other families' defaults, then a Halide autoscheduler: Adams2019
 // (beam 1) on a CPU, the one Halide 14 autoscheduler that was competitive here; Li2018 on a
 // GPU, the one that schedules for GPUs.
-TunedEntry tune_layer(const Layer &layer, const Halide::Target &target, const std::optional<TunedEntry> &stored,
-                      Clock::time_point deadline, std::ostream &progress, size_t index, size_t total) {
+LayerTuning tune_layer(const Layer &layer, const Halide::Target &target, const std::optional<TunedEntry> &stored,
+                       Clock::time_point deadline, std::ostream &progress, size_t index, size_t total) {
     Clock::time_point started = Clock::now();
     LayerTrial trial = make_layer_trial(layer);
     ScheduleChoice start = default_schedule(layer, target);
@@ -119,7 +135,8 @@ TunedEntry tune_layer(const Layer &layer, const Halide::Target &target, const st
     }
     seeds.push_back({target.has_gpu_feature() ? "auto:Li2018" : "auto:Adams2019", {}});
     CandidateSearch search(spaces, start, seeds);
-    TunedEntry entry;
+    LayerTuning tuning;
+    TunedEntry &entry = tuning.entry;
     entry.threads = kernel_thread_count();
     ScheduleChoice candidate;
     auto time_left_for_more = [&] {
@@ -144,8 +161,29 @@ TunedEntry tune_layer(const Layer &layer, const Halide::Target &target, const st
         show_progress(progress, index, total, layer, entry.candidates, search.best_score(),
                       std::chrono::duration<double>(deadline - Clock::now()).count());
     }
-    entry.schedule = confirm_leaders(layer, target, search, trial, always, entry);
-    return entry;
+    entry.schedule = confirm_leaders(layer, target, search, trial, always, tuning);
+    return tuning;
+}
+
+std::string gflops_pair(double threads_here, double one_thread) {
+    char text[64];
+    if (one_thread > 0) {
+        std::snprintf(text, sizeof text, "%7.1f / %5.1f", threads_here, one_thread);
+    } else {
+        std::snprintf(text, sizeof text, "%7.1f", threads_here);
+    }
+    return text;
+}
+
+std::string summary_line(size_t index, size_t total, const Layer &layer, const LayerTuning &tuning) {
+    const TunedEntry &entry = tuning.entry;
+    char text[160];
+    std::snprintf(text, sizeof text, "\r[%zu/%zu] %-24.24s %3d candidates  default %s  tuned %s GFLOP/s%s  ", index,
+                  total, layer.name.c_str(), entry.candidates,
+                  gflops_pair(entry.default_gflops, tuning.default_one_thread).c_str(),
+                  gflops_pair(entry.gflops, tuning.tuned_one_thread).c_str(),
+                  tuning.tuned_one_thread > 0 ? " (these threads / one)" : "");
+    return text + entry.schedule.to_string() + "\n";
 }
 
 }  // namespace
@@ -177,17 +215,14 @@ TuneReport tune_module(const ModuleSpec &module, const TargetPlan &plan, double 
             Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
                                std::max(0.0, left / static_cast<double>(work.size() - i))));
         const auto &[layer, target] = work[i];
-        TunedEntry entry =
+        LayerTuning tuning =
             tune_layer(*layer, target, database.find(*layer, target), deadline, progress, i + 1, work.size());
+        const TunedEntry &entry = tuning.entry;
         database.store(*layer, target, entry);
         database.save();
         report.layers_tuned++;
         report.candidates += entry.candidates;
-        char summary[256];
-        std::snprintf(summary, sizeof summary, "\r[%zu/%zu] %-24.24s %3d candidates  default %7.1f  tuned %7.1f GFLOP/s  %s\n",
-                      i + 1, work.size(), layer->name.c_str(), entry.candidates, entry.default_gflops, entry.gflops,
-                      entry.schedule.to_string().c_str());
-        progress << summary << std::flush;
+        progress << summary_line(i + 1, work.size(), *layer, tuning) << std::flush;
     }
     return report;
 }

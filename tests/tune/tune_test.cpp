@@ -504,6 +504,9 @@ TEST(TuneModule, AShortReRunStillMeasuresTheStoredEntry) {
     ASSERT_TRUE(entry.has_value());
     EXPECT_EQ(entry->candidates, 2) << progress.str();
     EXPECT_LT(entry->gflops, 1e9);  // measured in this run, not carried over
+    // The default and the stored entry met in the final, and the summary shows both from it.
+    EXPECT_GT(entry->default_gflops, 0);
+    EXPECT_NE(progress.str().find("(these threads / one)"), std::string::npos) << progress.str();
     fs::remove(path);
 }
 
