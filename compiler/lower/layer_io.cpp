@@ -1,5 +1,8 @@
 #include "lower/layer_io.h"
 
+#include <cstdint>
+#include <limits>
+
 #include "lower/padding.h"
 #include "spec/layer_geometry.h"
 
@@ -91,13 +94,15 @@ void constrain_dense(OutputImageParam buffer, const std::vector<int> &extents, c
         }
     }
     // Halide 14 folds a stride into the addresses only where its constraint is a constant: a
-    // product of other dimensions' constrained extents or strides stays a run-time value
-    // (the NHWC stride-2 depthwise layer spilled 118 registers a tile that way).
+    // product of other dimensions' constrained extents or strides stays a run-time value (the
+    // NHWC stride-2 depthwise layer's tile loop then reloaded 118 offsets from the stack).
     Expr stride = 1;
     for (int d : innermost_first) {
         buffer.dim(d).set_stride(stride);
         const int64_t *known = Internal::as_const_int(stride);
-        stride = known && extents[d] > 0 ? Expr(static_cast<int>(*known * extents[d])) : stride * buffer.dim(d).extent();
+        const int64_t next = known && extents[d] > 0 ? *known * extents[d] : 0;
+        stride = next > 0 && next <= std::numeric_limits<int32_t>::max() ? Expr(static_cast<int>(next))
+                                                                         : stride * buffer.dim(d).extent();
     }
 }
 

@@ -32,15 +32,6 @@ void show_progress(std::ostream &out, size_t index, size_t total, const Layer &l
     out << line << std::flush;
 }
 
-// A shared machine makes single timings noisy, and the search keeps the luckiest: leaders
-// within the noise of the best are timed again, in turns, twice round (time_in_turns), at this
-// process's thread count and on one thread, and the best geometric mean of the two wins.
-// Schedules within the noise at two threads can differ by 2x at one (MobileNetV2's 32-channel
-// depthwise layer: 111 and 106 GFLOP/s at two threads, 60 and 111 at one), and convc bench
-// reports both. A finalist timed once had stored an entry that ran at 34.6 GFLOP/s at one
-// thread in a bench run beside a default at 53.3.
-constexpr size_t kFinalists = 3;
-
 // A layer's result and the final's one-thread timings (0 where the final did not run). The
 // summary line shows the default and the winner from the same final, at both thread counts:
 // the winner of the geometric mean may trail the default at one of them, and a search timing
@@ -49,6 +40,15 @@ struct LayerTuning {
     TunedEntry entry;
     double default_one_thread = 0, tuned_one_thread = 0;
 };
+
+// A shared machine makes single timings noisy, and the search keeps the luckiest: leaders
+// within the noise of the best are timed again, in turns, twice round (time_in_turns), at this
+// process's thread count and on one thread, and the best geometric mean of the two wins.
+// Schedules within the noise at two threads can differ by 2x at one (MobileNetV2's 32-channel
+// depthwise layer: 111 and 106 GFLOP/s at two threads, 60 and 111 at one), and convc bench
+// reports both. A finalist timed once had stored an entry that ran at 34.6 GFLOP/s at one
+// thread in a bench run beside a default at 53.3.
+constexpr size_t kFinalists = 3;
 constexpr double kNoiseBand = 0.9;  // single timings here are often off by more than 10%
 constexpr int kFinalRounds = 2;
 constexpr double kFinalSeconds = 0.2;
