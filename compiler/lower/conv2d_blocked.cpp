@@ -8,7 +8,7 @@ namespace convc {
 
 using namespace Halide;
 
-void constrain_packed_weight(const Layer &layer, int block, ImageParam &packed_weight) {
+void constrain_packed_weight(const Layer &layer, int block, OutputImageParam packed_weight) {
     Shape4 w = weight_shape(layer);
     auto i = [](int64_t v) { return static_cast<int>(v); };
     constrain_dense(packed_weight, {block, i(w[3]), i(w[2]), i(w[1]), i(w[0] / block)}, {0, 1, 2, 3, 4});
@@ -116,10 +116,7 @@ LoweredWeightPack lower_weight_pack(const Layer &layer, int block, WeightLaneOrd
                                                         : kb * block + lane;
     p.packed(lane, kx, ky, c, kb) = p.weight(kx, ky, c, k);
     constrain_weight(layer, p.weight);
-    Shape4 w = weight_shape(layer);
-    auto i = [](int64_t v) { return static_cast<int>(v); };
-    p.packed.output_buffer().dim(0).set_bounds(0, block).dim(1).set_bounds(0, i(w[3])).dim(2).set_bounds(0, i(w[2]));
-    p.packed.output_buffer().dim(3).set_bounds(0, i(w[1])).dim(4).set_bounds(0, i(w[0] / block));
+    constrain_packed_weight(layer, block, p.packed.output_buffer());
     // A one-time copy: the channel-block loop outermost, the 16 lanes gathered from strided rows.
     p.packed.reorder(lane, kx, ky, c, kb).parallel(kb);
     return p;

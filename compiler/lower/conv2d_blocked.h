@@ -66,8 +66,9 @@ struct BlockedConvOptions {
 
 LoweredBlockedConv lower_blocked_conv2d(const Layer &layer, int block, const BlockedConvOptions &options = {});
 
-// The packed weights' shape, (block, kw, kh, C/groups, K/block), as constraints on the parameter.
-void constrain_packed_weight(const Layer &layer, int block, Halide::ImageParam &packed_weight);
+// The packed weights' shape, (block, kw, kh, C/groups, K/block), dense, as constraints on the
+// kernel's parameter and on the packing pipeline's output.
+void constrain_packed_weight(const Layer &layer, int block, Halide::OutputImageParam packed_weight);
 
 // The pipeline that packs PyTorch-layout weights [K, C/groups, kh, kw] into the blocked layout.
 struct LoweredWeightPack {
