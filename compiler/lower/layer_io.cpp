@@ -106,10 +106,18 @@ void constrain_dense(OutputImageParam buffer, const std::vector<int> &extents, c
     }
 }
 
+namespace {
+
+// A PyTorch shape, outermost first, as Halide's extents, innermost first.
+std::vector<int> halide_extents(const Shape4 &shape) {
+    return {static_cast<int>(shape[3]), static_cast<int>(shape[2]), static_cast<int>(shape[1]),
+            static_cast<int>(shape[0])};
+}
+
+}  // namespace
+
 void constrain_weight(const Layer &layer, ImageParam &weight) {
-    Shape4 w = weight_shape(layer);
-    auto i = [](int64_t v) { return static_cast<int>(v); };
-    constrain_dense(weight, {i(w[3]), i(w[2]), i(w[1]), i(w[0])}, {0, 1, 2, 3});
+    constrain_dense(weight, halide_extents(weight_shape(layer)), {0, 1, 2, 3});
 }
 
 void constrain_layer_io(const Layer &layer, ImageParam &input, ImageParam &bias, OutputImageParam output) {
@@ -127,8 +135,8 @@ void constrain_layer_io(const Layer &layer, ImageParam &input, ImageParam &bias,
     // Halide knows a vector across channels is one contiguous load.
     const std::vector<int> memory_order = layer.channels_last() ? std::vector<int>{2, 0, 1, 3}
                                                                 : std::vector<int>{0, 1, 2, 3};
-    constrain_dense(input, {i(in[3]), i(in[2]), i(in[1]), i(in[0])}, memory_order);
-    constrain_dense(output, {i(out[3]), i(out[2]), i(out[1]), i(out[0])}, memory_order);
+    constrain_dense(input, halide_extents(in), memory_order);
+    constrain_dense(output, halide_extents(out), memory_order);
 }
 
 }  // namespace convc
