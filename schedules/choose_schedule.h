@@ -40,6 +40,7 @@ bool is_autoscheduler(const ScheduleChoice &choice);
 bool is_blocked(const ScheduleChoice &choice);            // on lower_blocked_conv2d's algorithm
 bool is_lane_blocked(const ScheduleChoice &choice);  // ... with the input packed per lane
 bool is_group_interleaved(const ScheduleChoice &choice);  // on lower_interleaved_conv2d's algorithm
+bool is_flat_pixels(const ScheduleChoice &choice);        // on lower_flat_pixel_conv2d's algorithm
 bool is_flat_plane(const ScheduleChoice &choice);         // on lower_flat_plane_conv2d's algorithm
 // Whether the family computes on packed weights (the wrapper packs them once).
 bool packs_weights(const ScheduleChoice &choice);

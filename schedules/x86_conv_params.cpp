@@ -8,6 +8,7 @@
 #include "schedules/cpu_blocked_conv.h"
 #include "schedules/cpu_conv_space.h"
 #include "schedules/cpu_direct_conv.h"
+#include "schedules/cpu_flat_pixel_conv.h"
 #include "schedules/cpu_flat_plane_conv.h"
 #include "schedules/cpu_interleaved_conv.h"
 #include "schedules/cpu_lane_blocked_conv.h"
@@ -257,6 +258,21 @@ ScheduleSpace x86_lane_blocked_space(const Layer &layer, const Target &target) {
 ScheduleChoice x86_lane_blocked_default(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
     return cpu_lane_blocked_choice(family(isa, "lane_blocked"), isa.lanes, layer);
+}
+
+bool x86_flat_pixels_applies(const Layer &layer, const Target &target) {
+    X86Isa isa = isa_of(target);
+    return flat_pixels_fits(layer, isa.lanes, isa.registers);
+}
+
+ScheduleSpace x86_flat_pixel_space(const Layer &layer, const Target &target) {
+    X86Isa isa = isa_of(target);
+    return cpu_flat_pixel_space(family(isa, "flat_pixels"), isa.lanes, isa.registers, layer);
+}
+
+ScheduleChoice x86_flat_pixel_default(const Layer &layer, const Target &target) {
+    X86Isa isa = isa_of(target);
+    return cpu_flat_pixel_choice(family(isa, "flat_pixels"), isa.lanes, isa.registers, layer);
 }
 
 bool x86_flat_plane_applies(const Layer &layer, const Target &target) {

@@ -27,6 +27,11 @@ ScheduleChoice x86_depthwise_default(const Layer &layer, const Halide::Target &t
 ScheduleSpace x86_lane_blocked_space(const Layer &layer, const Halide::Target &target);
 ScheduleChoice x86_lane_blocked_default(const Layer &layer, const Halide::Target &target);
 
+// Pointwise NCHW layers as a matrix product over flattened pixels (lower_flat_pixel_conv2d).
+bool x86_flat_pixels_applies(const Layer &layer, const Halide::Target &target);
+ScheduleSpace x86_flat_pixel_space(const Layer &layer, const Halide::Target &target);
+ScheduleChoice x86_flat_pixel_default(const Layer &layer, const Halide::Target &target);
+
 // Depthwise on planes flattened into runs of vectors (lower_flat_plane_conv2d).
 bool x86_flat_plane_applies(const Layer &layer, const Halide::Target &target);
 ScheduleSpace x86_flat_plane_space(const Layer &layer, const Halide::Target &target);

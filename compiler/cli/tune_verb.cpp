@@ -6,6 +6,7 @@
 #include "schedule_options.h"
 #include "spec/spec_error.h"
 #include "target/target_name.h"
+#include "tune/halide_log_filter.h"
 #include "tune/tune_module.h"
 #include "verbs.h"
 
@@ -17,6 +18,7 @@ struct TuneOptions {
     std::string spec;
     std::string target = "host";
     std::string budget = "60s";
+    bool halide_log = false;
     ScheduleOptions schedules;
 };
 
@@ -42,9 +44,20 @@ int tune(const TuneOptions &options) {
     TargetPlan plan = resolve_target_plan(options.target);
     double budget = parse_budget(options.budget);
     ScheduleDatabase database = options.schedules.load_database();
-    std::cerr << "convc tune: " << module.name << " for " << plan.name << ", budget " << budget << " s, database "
-              << database.path() << "\n";
-    TuneReport report = tune_module(module, plan, budget, database, std::cerr);
+    HalideLogFilter filter;
+    std::ostream &terminal = filter.terminal();
+    terminal << "convc tune: " << module.name << " for " << plan.name << ", budget " << budget << " s, database "
+             << database.path() << "\n";
+    TuneReport report = tune_module(module, plan, budget, database, terminal);
+    std::vector<std::string> held = filter.finish();
+    if (options.halide_log) {
+        for (const std::string &line : held) {
+            std::cerr << line << "\n";
+        }
+    } else if (!held.empty()) {
+        std::cerr << "convc tune: held back " << held.size()
+                  << " line(s) of Halide's autoscheduler log and warnings (--halide-log prints them)\n";
+    }
     std::cout << "convc tune: " << report.layers_tuned << " layer(s) tuned, " << report.candidates
               << " candidates measured, " << report.layers_skipped << " left at heuristic defaults; saved "
               << database.path() << "\n";
@@ -60,6 +73,8 @@ void add_tune_verb(CLI::App &app, VerbAction &action) {
     verb->add_option("--target,-t", options->target, "host, x86, arm, cuda, or Halide target string(s)")
         ->capture_default_str();
     verb->add_option("--budget", options->budget, "Time for the whole module, e.g. 60s or 5m")->capture_default_str();
+    verb->add_flag("--halide-log", options->halide_log,
+                   "Print what Halide's autoschedulers and compiler wrote meanwhile (held back from the status line)");
     verb->add_option("--db", options->schedules.database,
                      "Tuned-schedule database (default: $CONVC_SCHEDULE_DB or convc's schedules/db/tuned.yaml)");
     verb->callback([&action, options] { action = [options] { return tune(*options); }; });

@@ -2,12 +2,14 @@
 
 #include "lower/conv2d.h"
 #include "lower/conv2d_blocked.h"
+#include "lower/conv2d_flat_pixels.h"
 #include "lower/conv2d_flat_plane.h"
 #include "lower/conv2d_interleaved.h"
 #include "pipeline/autoschedule.h"
 #include "schedules/choose_schedule.h"
 #include "schedules/cpu_blocked_conv.h"
 #include "schedules/cpu_depthwise_conv.h"
+#include "schedules/cpu_flat_pixel_conv.h"
 #include "schedules/cpu_flat_plane_conv.h"
 #include "schedules/cpu_interleaved_conv.h"
 #include "schedules/cpu_lane_blocked_conv.h"
@@ -63,6 +65,12 @@ LayerPipeline unpacked_weight_pipeline(const Lowered &lc) {
     return lp;
 }
 
+LayerPipeline flat_pixel_pipeline(const Layer &layer, const ScheduleChoice &schedule) {
+    LoweredFlatPixelConv lc = lower_flat_pixel_conv2d(layer);
+    schedule_cpu_flat_pixel_conv(lc, schedule);
+    return unpacked_weight_pipeline(lc);
+}
+
 LayerPipeline flat_plane_pipeline(const Layer &layer, const ScheduleChoice &schedule) {
     LoweredFlatPlaneConv lc = lower_flat_plane_conv2d(layer, schedule.param("block"));
     schedule_cpu_flat_plane_conv(lc, schedule);
@@ -87,6 +95,7 @@ LayerPipeline row_pipeline(const Layer &layer, const Halide::Target &target, con
 LayerPipeline build_layer_pipeline(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule) {
     LayerPipeline lp = is_group_interleaved(schedule) ? interleaved_pipeline(layer, schedule)
                        : is_blocked(schedule)         ? blocked_pipeline(layer, schedule)
+                       : is_flat_pixels(schedule)     ? flat_pixel_pipeline(layer, schedule)
                        : is_flat_plane(schedule)      ? flat_plane_pipeline(layer, schedule)
                                                       : row_pipeline(layer, target, schedule);
     lp.schedule = schedule;

@@ -178,8 +178,8 @@ std::string gflops_pair(double threads_here, double one_thread) {
 std::string summary_line(size_t index, size_t total, const Layer &layer, const LayerTuning &tuning) {
     const TunedEntry &entry = tuning.entry;
     char text[160];
-    std::snprintf(text, sizeof text, "\r[%zu/%zu] %-24.24s %3d candidates  default %s  tuned %s GFLOP/s%s  ", index,
-                  total, layer.name.c_str(), entry.candidates,
+    std::snprintf(text, sizeof text, "\r[%zu/%zu] %-24.24s %3d %-10s  default %s  tuned %s GFLOP/s%s  ", index,
+                  total, layer.name.c_str(), entry.candidates, entry.candidates == 1 ? "candidate" : "candidates",
                   gflops_pair(entry.default_gflops, tuning.default_one_thread).c_str(),
                   gflops_pair(entry.gflops, tuning.tuned_one_thread).c_str(),
                   tuning.tuned_one_thread > 0 ? " (these threads / one)" : "");

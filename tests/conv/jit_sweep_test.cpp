@@ -5,6 +5,7 @@
 #include "io/memory_layout.h"
 #include "jit/jit_layer.h"
 #include "schedules/cpu_blocked_conv.h"
+#include "schedules/cpu_conv_space.h"
 #include "schedules/x86_conv_params.h"
 #include "support/conv_check.h"
 
@@ -517,6 +518,70 @@ TEST(FlatPlaneFamily, AppliesOnlyWhereTheRunsAreExact) {
     EXPECT_FALSE(convc::x86_flat_plane_applies(conv_layer(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 16), host));  // no shape
     EXPECT_FALSE(convc::x86_flat_plane_applies(fixed_shape(conv_layer(6, 6, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 6), {1, 6, 7, 7}),
                                                host));  // no channel block divides 6
+}
+
+}  // namespace
+
+namespace {
+
+// The flat-pixel family (pointwise NCHW layers as a matrix product over flattened pixels):
+// swept over rows of 8, 24, 16 and 56 pixels, heights a row tile does not divide (its last
+// tile shifted back), output channel counts no channel tile divides, bias and batches; every
+// run length and channel tile of the space with task groupings.
+std::vector<FamilyCase> flat_pixel_cases() {
+    auto c = [](std::string name, Layer l, convc::Shape4 in) { return FamilyCase{name, fixed_shape(l, in), in}; };
+    return {
+        c("c5_k7_8x8", conv_layer(5, 7, {1, 1}, {1, 1}, {0, 0}, {1, 1}, 1), {1, 5, 8, 8}),
+        c("c3_k5_13x24_bias", conv_layer(3, 5, {1, 1}, {1, 1}, {0, 0}, {1, 1}, 1, true), {1, 3, 13, 24}),
+        c("c16_k9_7x16_batch2", conv_layer(16, 9, {1, 1}, {1, 1}, {0, 0}, {1, 1}, 1), {2, 16, 7, 16}),
+        c("c24_k10_5x56_bias", conv_layer(24, 10, {1, 1}, {1, 1}, {0, 0}, {1, 1}, 1, true), {1, 24, 5, 56}),
+    };
+}
+
+class FlatPixelSweep : public ::testing::TestWithParam<FamilyCase> {};
+
+TEST_P(FlatPixelSweep, EveryRunAndChannelTileMatchesReference) {
+    const FamilyCase &c = GetParam();
+    Halide::Target host = Halide::get_host_target();
+    ASSERT_TRUE(convc::x86_flat_pixels_applies(c.layer, host)) << "the family does not apply on this host";
+    convc::ScheduleSpace space = convc::x86_flat_pixel_space(c.layer, host);
+    ASSERT_EQ(space.params[1].name, "x_vectors");
+    ASSERT_EQ(space.params[2].name, "tile_k");
+    std::vector<convc::ScheduleChoice> choices = {convc::x86_flat_pixel_default(c.layer, host)};
+    const std::vector<int> &runs = space.params[1].values, &tiles = space.params[2].values;
+    const int tasks[] = {1, 2, 0, 16};
+    for (size_t i = 0; i < std::max(runs.size(), tiles.size()); i++) {
+        convc::ScheduleChoice v = choices.front();
+        v.params["x_vectors"] = runs[i % runs.size()];
+        v.params["tile_k"] = tiles[i % tiles.size()];
+        v.params["tasks"] = tasks[i % 4];
+        if (convc::fits_space(v, space) && !(v == choices.front())) {
+            choices.push_back(v);
+        }
+    }
+    ASSERT_GE(choices.size(), 3u);
+    expect_every_choice_matches(c.layer, c.input, choices);
+}
+
+INSTANTIATE_TEST_SUITE_P(Conv2d, FlatPixelSweep, ::testing::ValuesIn(flat_pixel_cases()),
+                         [](const ::testing::TestParamInfo<FamilyCase> &info) { return info.param.name; });
+
+// Where a run could not be whole rows of whole vectors, or a pixel reads more than one input
+// point, the family is absent.
+TEST(FlatPixelFamily, AppliesToPointwiseNchwLayersWithRowsThatMakeWholeVectors) {
+    Halide::Target host = Halide::get_host_target();
+    convc::Shape4 in{1, 16, 14, 56};
+    auto applies = [&](Layer l) { return convc::x86_flat_pixels_applies(fixed_shape(l, in), host); };
+    EXPECT_TRUE(applies(conv_layer(16, 32, {1, 1}, {1, 1}, {0, 0}, {1, 1}, 1)));
+    EXPECT_FALSE(applies(conv_layer(16, 32, {1, 1}, {2, 2}, {0, 0}, {1, 1}, 1)));  // stride
+    EXPECT_FALSE(applies(conv_layer(16, 32, {1, 1}, {1, 1}, {1, 1}, {1, 1}, 1)));  // padding
+    EXPECT_FALSE(applies(conv_layer(16, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 1)));  // a window
+    EXPECT_FALSE(applies(conv_layer(16, 32, {1, 1}, {1, 1}, {0, 0}, {1, 1}, 4)));  // groups
+    EXPECT_FALSE(applies(channels_last(conv_layer(16, 32, {1, 1}, {1, 1}, {0, 0}, {1, 1}, 1))));
+    EXPECT_FALSE(convc::x86_flat_pixels_applies(conv_layer(16, 32, {1, 1}, {1, 1}, {0, 0}, {1, 1}, 1), host));  // no shape
+    // 7-pixel rows take 16 rows to make whole vectors: a 7x7 image has too few.
+    EXPECT_FALSE(convc::x86_flat_pixels_applies(fixed_shape(conv_layer(16, 32, {1, 1}, {1, 1}, {0, 0}, {1, 1}, 1), {1, 16, 7, 7}),
+                                                host));
 }
 
 }  // namespace

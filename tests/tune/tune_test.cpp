@@ -1,7 +1,12 @@
 // The tuner's parts: the search never repeats or leaves the space, the database round-trips
 // and keys layers by shape, schedule selection prefers the database, candidates from the
 // whole space compute the right thing, and Halide's autoschedulers give correct kernels.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <filesystem>
+#include <iostream>
 #include <set>
 #include <fstream>
 #include <sstream>
@@ -17,6 +22,7 @@
 #include "schedules/x86_conv_params.h"
 #include "spec/spec_error.h"
 #include "tune/candidate_search.h"
+#include "tune/halide_log_filter.h"
 #include "tune/measure_schedule.h"
 #include "tune/schedule_database.h"
 #include "tune/tune_module.h"
@@ -252,7 +258,8 @@ TEST(ScheduleSpace, TwoAxisWindowsDefaultToTheBlockedFamily) {
         {layer(64, 64, 3, 1, 56, convc::PaddingMode::Zeros), "x86_avx512_blocked", 1},
         {layer(3, 64, 7, 2, 224, convc::PaddingMode::Zeros), "x86_avx512_blocked", 1},
         {layer(64, 64, 3, 1, 56, convc::PaddingMode::Reflect), "x86_avx512_blocked", 0},
-        {layer(64, 256, 1, 1, 56, convc::PaddingMode::Zeros), "x86_avx512_direct", -1},
+        {layer(64, 256, 1, 1, 56, convc::PaddingMode::Zeros), "x86_avx512_flat_pixels", -1},
+        {layer(64, 256, 1, 2, 56, convc::PaddingMode::Zeros), "x86_avx512_blocked", -1},
     };
     for (const Case &c : cases) {
         convc::ScheduleChoice choice = convc::default_schedule(c.layer, avx512);
@@ -262,6 +269,25 @@ TEST(ScheduleSpace, TwoAxisWindowsDefaultToTheBlockedFamily) {
             EXPECT_EQ(choice.param("stage_input"), 1 - c.trim_taps) << choice.to_string();
         }
         EXPECT_TRUE(convc::fits_any_space(choice, convc::schedule_spaces(c.layer, avx512))) << choice.to_string();
+    }
+}
+
+// NCHW pointwise layers run over flattened pixels, two 56-pixel rows (7 vectors) or four
+// 28-pixel rows by 3 output channels; channels-last ones keep channel vectors.
+TEST(ScheduleSpace, PointwiseNchwLayersDefaultToFlatPixels) {
+    const Halide::Target avx512("x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41");
+    for (int64_t width : {56, 28, 14}) {
+        convc::Layer pointwise = square_layer(256, 64, width);
+        pointwise.kernel = {1, 1};
+        pointwise.padding = {0, 0};
+        convc::ScheduleChoice choice = convc::default_schedule(pointwise, avx512);
+        EXPECT_EQ(choice.family, "x86_avx512_flat_pixels") << width;
+        EXPECT_EQ(choice.param("x_vectors"), 7) << choice.to_string();
+        EXPECT_EQ(choice.param("tile_k"), 3) << choice.to_string();
+        EXPECT_EQ(choice.param("stage_input"), 1) << choice.to_string();
+        EXPECT_TRUE(convc::fits_any_space(choice, convc::schedule_spaces(pointwise, avx512))) << choice.to_string();
+        pointwise.layout = convc::MemoryLayout::Nhwc;
+        EXPECT_NE(convc::default_schedule(pointwise, avx512).family, "x86_avx512_flat_pixels") << width;
     }
 }
 
@@ -597,6 +623,39 @@ TEST(MeasureSchedule, HalideAutoschedulersGiveCorrectKernels) {
         convc::Measurement m = convc::measure_schedule(layer, kHost, {name, {}}, trial, 0.01);
         EXPECT_TRUE(m.ok) << name << ": " << m.failure;
     }
+}
+
+// Halide's autoscheduler log and warnings are held back from `convc tune`'s status line; every
+// other line written to stderr meanwhile reaches the real stderr, and the status line too.
+TEST(HalideLogFilter, HoldsBackHalidesLogAndPassesTheRest) {
+    fs::path captured = fs::temp_directory_path() / ("convc-log-filter-" + std::to_string(::getpid()));
+    std::fflush(stderr);
+    int saved = ::dup(STDERR_FILENO);
+    int file = ::open(captured.c_str(), O_CREAT | O_TRUNC | O_WRONLY, 0600);
+    ASSERT_GE(file, 0);
+    ::dup2(file, STDERR_FILENO);
+    ::close(file);
+    std::vector<std::string> held;
+    {
+        convc::HalideLogFilter filter;
+        filter.terminal() << "[1/2] layer  candidates 3\n";
+        std::fprintf(stderr, "generate_schedule for target=x86-64-linux\nPass 0 of 1, cost: 1.6, time (ms): 283\n");
+        std::cerr << "Cache (block) hits: 0\nan error of our own\n";
+        std::fprintf(stderr, "Warning: Not folding Func padded$54 along dimension k\n");
+        std::fflush(stderr);
+        held = filter.finish();
+    }
+    std::fflush(stderr);
+    ::dup2(saved, STDERR_FILENO);
+    ::close(saved);
+    std::ifstream in(captured);
+    std::stringstream text;
+    text << in.rdbuf();
+    fs::remove(captured);
+    EXPECT_EQ(text.str(), "[1/2] layer  candidates 3\nan error of our own\n");
+    EXPECT_EQ(held, (std::vector<std::string>{"generate_schedule for target=x86-64-linux",
+                                              "Pass 0 of 1, cost: 1.6, time (ms): 283", "Cache (block) hits: 0",
+                                              "Warning: Not folding Func padded$54 along dimension k"}));
 }
 
 }  // namespace
