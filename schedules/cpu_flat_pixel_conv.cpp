@@ -108,6 +108,12 @@ ScheduleSpace cpu_flat_pixel_space(const std::string &family, int lanes, int reg
             registers};
 }
 
+// Staging pays where a row tile's strip of every input channel, read in place, would fill more
+// than half of L1 (32 KB on the Skylake-SP host). Side by side, one thread / two, 7 vectors by 3
+// channels: 64->256 at 56x56 (28 KB) 117 staged against 97 in place; 24->144 (11 KB) 103 / 192
+// staged against 108 / 206 in place; 32->256 (14 KB) 108 against 108, 16->256 93 against 89.
+constexpr int kInPlaceStripBytes = 16 * 1024;
+
 // The shortest run of at least 4 vectors (the direct family's row tile), with the most output
 // channels that fit beside it.
 ScheduleChoice cpu_flat_pixel_choice(const std::string &family, int lanes, int registers, const Layer &layer) {
@@ -129,7 +135,7 @@ ScheduleChoice cpu_flat_pixel_choice(const std::string &family, int lanes, int r
             {{"lanes", lanes},
              {"x_vectors", vectors},
              {"tile_k", tile_k},
-             {"stage_input", 1},
+             {"stage_input", vectors * lanes * 4 * layer.in_channels > kInPlaceStripBytes ? 1 : 0},
              {"tasks", default_row_tasks(layer)}}};
 }
 

@@ -527,7 +527,7 @@ namespace {
 // The flat-pixel family (pointwise NCHW layers as a matrix product over flattened pixels):
 // swept over rows of 8, 24, 16 and 56 pixels, heights a row tile does not divide (its last
 // tile shifted back), output channel counts no channel tile divides, bias and batches; every
-// run length and channel tile of the space with task groupings.
+// run length and channel tile of the space with task groupings, staged and in place.
 std::vector<FamilyCase> flat_pixel_cases() {
     auto c = [](std::string name, Layer l, convc::Shape4 in) { return FamilyCase{name, fixed_shape(l, in), in}; };
     return {
@@ -555,6 +555,7 @@ TEST_P(FlatPixelSweep, EveryRunAndChannelTileMatchesReference) {
         v.params["x_vectors"] = runs[i % runs.size()];
         v.params["tile_k"] = tiles[i % tiles.size()];
         v.params["tasks"] = tasks[i % 4];
+        v.params["stage_input"] = i % 2 == 0 ? 1 : 0;
         if (convc::fits_space(v, space) && !(v == choices.front())) {
             choices.push_back(v);
         }
