@@ -161,14 +161,17 @@ bool whole_row_fits_a_tile(const Layer &layer, bool columns) {
 // first NHWC tuning run, all 56 or 28 wide; on 7 and 14 wide layers 7 x 2 ran 1.1-2.1x faster
 // than 4 x 4, side by side (docs/performance.md); 17 wide takes 6 x 4.
 const std::vector<PixelTile> kChannelsLastTiles = {{4, 4}, {7, 2}, {5, 4}, {6, 4}};
-// NCHW: 7 x 2, the tuner's most frequent winner, or 6 x 2 where it overshoots less (Inception's
-// 17-wide rows, side by side: 1x7 208-215 GFLOP/s at one thread against 161-162 for 7 x 2).
-const std::vector<PixelTile> kPlanarTiles = {{7, 2}, {6, 2}};
+// NCHW: of 8 x 2, 7 x 2 (the tuner's most frequent winner) and 6 x 2, the one that least
+// overshoots the row, 8 on a tie. Side by side on the Skylake-SP host (2026-11-27, one thread /
+// two), 8 x 2 against 7 x 2: 3x3 64@56 123.7 / 246.3 against 116.1 / 232.0 GFLOP/s, the same at
+// batch 8 124.6 / 247.2 against 112.1 / 235.8, the 7x7 stem (112 wide) 123.8 / 249.1 against
+// 121.9 / 241.6. Inception's 17-wide rows take 6 x 2 (1x7: 208-215 against 161-162 for 7 x 2).
+const std::vector<PixelTile> kPlanarTiles = {{8, 2}, {7, 2}, {6, 2}};
 
 }  // namespace
 
-// 32 registers, NCHW: 7 pixels by 2 channel vectors (14 accumulators, 2 weights, 1
-// broadcast), the tuner's most frequent winner; 16 registers: 4 by 2.
+// 32 registers, NCHW: 8, 7 or 6 pixels by 2 channel vectors (up to 16 accumulators, 2 weights,
+// 1 broadcast), whichever fits the row best; 16 registers: 4 by 2.
 ScheduleChoice x86_blocked_default(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
     bool wide = isa.registers >= 32;
