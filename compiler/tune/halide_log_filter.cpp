@@ -52,7 +52,7 @@ struct HalideLogFilter::State {
     int pipe_write = -1;
     int pipe_read = -1;
     bool active = false;
-    FdStreamBuf buffer{-1};
+    std::unique_ptr<FdStreamBuf> buffer;
     std::ostream stream{nullptr};
     std::thread reader;
     std::mutex mutex;
@@ -103,13 +103,16 @@ HalideLogFilter::HalideLogFilter() : state_(std::make_unique<State>()) {
     std::fflush(stderr);
     ::dup2(s.pipe_write, STDERR_FILENO);
     s.active = true;
-    s.buffer = FdStreamBuf(s.terminal_fd);
-    s.stream.rdbuf(&s.buffer);
+    s.buffer = std::make_unique<FdStreamBuf>(s.terminal_fd);
+    s.stream.rdbuf(s.buffer.get());
     s.reader = std::thread([&s] { s.read_lines(); });
 }
 
+// Left early (an exception), the log may explain why: it goes to stderr.
 HalideLogFilter::~HalideLogFilter() {
-    finish();
+    for (const std::string &line : finish()) {
+        std::cerr << line << "\n";
+    }
 }
 
 std::ostream &HalideLogFilter::terminal() {

@@ -15,7 +15,7 @@ namespace convc {
 class HalideLogFilter {
 public:
     HalideLogFilter();
-    ~HalideLogFilter();  // puts stderr back
+    ~HalideLogFilter();  // puts stderr back and prints the lines finish() did not return
     HalideLogFilter(const HalideLogFilter &) = delete;
     HalideLogFilter &operator=(const HalideLogFilter &) = delete;
 
