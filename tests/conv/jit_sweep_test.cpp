@@ -527,7 +527,8 @@ namespace {
 // The flat-pixel family (pointwise NCHW layers as a matrix product over flattened pixels):
 // swept over rows of 8, 24, 16 and 56 pixels, heights a row tile does not divide (its last
 // tile shifted back), output channel counts no channel tile divides, bias and batches; every
-// run length and channel tile of the space with task groupings, staged and in place.
+// run length, channel tile and chunk of input channels of the space with task groupings,
+// staged and in place.
 std::vector<FamilyCase> flat_pixel_cases() {
     auto c = [](std::string name, Layer l, convc::Shape4 in) { return FamilyCase{name, fixed_shape(l, in), in}; };
     return {
@@ -535,6 +536,7 @@ std::vector<FamilyCase> flat_pixel_cases() {
         c("c3_k5_13x24_bias", conv_layer(3, 5, {1, 1}, {1, 1}, {0, 0}, {1, 1}, 1, true), {1, 3, 13, 24}),
         c("c16_k9_7x16_batch2", conv_layer(16, 9, {1, 1}, {1, 1}, {0, 0}, {1, 1}, 1), {2, 16, 7, 16}),
         c("c24_k10_5x56_bias", conv_layer(24, 10, {1, 1}, {1, 1}, {0, 0}, {1, 1}, 1, true), {1, 24, 5, 56}),
+        c("c128_k20_6x16_bias", conv_layer(128, 20, {1, 1}, {1, 1}, {0, 0}, {1, 1}, 1, true), {1, 128, 6, 16}),
     };
 }
 
@@ -547,13 +549,16 @@ TEST_P(FlatPixelSweep, EveryRunAndChannelTileMatchesReference) {
     convc::ScheduleSpace space = convc::x86_flat_pixel_space(c.layer, host);
     ASSERT_EQ(space.params[1].name, "x_vectors");
     ASSERT_EQ(space.params[2].name, "tile_k");
+    ASSERT_EQ(space.params[4].name, "channel_chunk");
     std::vector<convc::ScheduleChoice> choices = {convc::x86_flat_pixel_default(c.layer, host)};
-    const std::vector<int> &runs = space.params[1].values, &tiles = space.params[2].values;
+    const std::vector<int> &runs = space.params[1].values, &tiles = space.params[2].values,
+                           &chunks = space.params[4].values;
     const int tasks[] = {1, 2, 0, 16};
-    for (size_t i = 0; i < std::max(runs.size(), tiles.size()); i++) {
+    for (size_t i = 0; i < std::max({runs.size(), tiles.size(), chunks.size() + 1}); i++) {
         convc::ScheduleChoice v = choices.front();
         v.params["x_vectors"] = runs[i % runs.size()];
         v.params["tile_k"] = tiles[i % tiles.size()];
+        v.params["channel_chunk"] = chunks[(i + 1) % chunks.size()];
         v.params["tasks"] = tasks[i % 4];
         v.params["stage_input"] = i % 2 == 0 ? 1 : 0;
         if (convc::fits_space(v, space) && !(v == choices.front())) {
