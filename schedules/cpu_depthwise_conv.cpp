@@ -33,7 +33,9 @@ void tile_planes(Stage stage, LoweredConv &lc, const ScheduleChoice &choice, con
     if (tail == TailStrategy::ShiftInwards) {
         stage.vectorize(t.xi, lanes);
     }
-    parallelize_task_iterations(stage, lc.k, t.channel, out.dim(2).extent(), choice.param("tasks"));
+    // Two channels a task at least where a staged plane is read at a stride: see stage_input_plane.
+    const int min_channels = stages_input_plane(choice) && lc.columns.stride > 1 ? 2 : 1;
+    parallelize_task_iterations(stage, lc.k, t.channel, out.dim(2).extent(), choice.param("tasks"), min_channels);
 }
 
 void stage_input_plane(LoweredConv &lc, const ScheduleChoice &choice, const TileLoops &t) {
@@ -43,7 +45,9 @@ void stage_input_plane(LoweredConv &lc, const ScheduleChoice &choice, const Tile
     // Two planes, not one: with one, the last tile's reads can have constant indices, and Halide
     // 14 loads a stride-2 vector at an odd constant index from the even index below it, marked
     // 64-byte aligned (seen in the LLVM IR: `align 64` 8 bytes past a boundary): SIGSEGV.
-    // Alternating planes keep the channel in every index. Side by side, one thread, the
+    // Alternating planes keep the channel in every index, as long as a task takes two channels
+    // or more (tile_planes): with one, its channel loop vanished and the indices were constants
+    // again (a 7x5 window at stride 2 on 9-wide rows, every channel its own task). Side by side, one thread, the
     // 32-channel 112x112 layer ran the same with either (84-91 GFLOP/s); the stride-2 56x56 layer
     // about a tenth slower with two (29.8-37.1 against 34.1-40.6 GFLOP/s).
     const Var channel = lc.plane.args()[2];

@@ -92,8 +92,9 @@ void parallelize_tasks(Stage stage, const Var &task, const Expr &iterations, int
 }
 
 void parallelize_task_iterations(Stage stage, const Var &task, const Var &iteration, const Expr &iterations,
-                                 int tasks) {
+                                 int tasks, int min_iterations) {
     Expr per_task = tasks <= 0 ? Expr(1) : tasks == 1 ? iterations : iterations_per_task(iterations, tasks);
+    per_task = max(per_task, min_iterations);
     stage.split(task, task, iteration, per_task, TailStrategy::GuardWithIf);
     if (tasks != 1) {
         stage.parallel(task);

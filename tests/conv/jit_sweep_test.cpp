@@ -299,6 +299,10 @@ std::vector<FamilyCase> depthwise_cases() {
     // task Halide 14 emitted an aligned move at an unaligned address here (4 vectors, 7 rows).
     Layer fixed_s2_k5 = conv_layer(8, 8, {5, 5}, {2, 2}, {2, 2}, {1, 1}, 8);
     fixed_s2_k5.input_shape = convc::Shape4{1, 8, 57, 57};
+    // The same with two planes but a channel per task: the task's channel loop vanished and the
+    // plane's indices were constants again (found by SpaceStress; SIGSEGV).
+    Layer fixed_m4_s2 = conv_layer(4, 16, {5, 7}, {3, 2}, {4, 4}, {1, 1}, 4);
+    fixed_m4_s2.input_shape = convc::Shape4{2, 4, 14, 9};
     return {
         {"k3_p1", conv_layer(8, 8, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 8), {1, 8, 19, 37}},
         {"k3_s2_zeros", conv_layer(6, 6, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 6, false), {2, 6, 23, 35}},
@@ -314,6 +318,7 @@ std::vector<FamilyCase> depthwise_cases() {
         {"fixed_s3_circular", fixed_s3, {1, 4, 13, 11}},
         {"fixed_circular_rows_of_4", circular_4, {1, 5, 22, 4}},
         {"fixed_s2_k5_57", fixed_s2_k5, {1, 8, 57, 57}},
+        {"fixed_multiplier4_s3x2_k5x7", fixed_m4_s2, {2, 4, 14, 9}},
         {"narrow_3", conv_layer(2, 2, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 2), {1, 2, 5, 3}},
     };
 }
@@ -324,8 +329,9 @@ TEST_P(DepthwiseSweep, EveryTileMatchesReference) {
     const FamilyCase &c = GetParam();
     convc::ScheduleChoice base = convc::x86_depthwise_default(c.layer, Halide::get_host_target());
     std::vector<convc::ScheduleChoice> choices = {base};
-    for (auto [x_vectors, y_rows, stage, unroll, tasks] : {std::tuple{2, 7, 1, 0, 2}, std::tuple{1, 2, 0, 1, 0},
-                                                            std::tuple{4, 1, 1, 1, 16}, std::tuple{4, 7, 1, 1, 1}}) {
+    for (auto [x_vectors, y_rows, stage, unroll, tasks] :
+         {std::tuple{2, 7, 1, 0, 2}, std::tuple{1, 2, 0, 1, 0}, std::tuple{4, 1, 1, 1, 16}, std::tuple{4, 7, 1, 1, 1},
+          std::tuple{1, 4, 1, 1, 0}}) {
         convc::ScheduleChoice v = base;
         v.params["x_vectors"] = x_vectors;
         v.params["y_rows"] = y_rows;
