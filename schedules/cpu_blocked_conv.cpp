@@ -115,6 +115,57 @@ void stage_sampled_rows(LoweredBlockedConv &lc, const Var &task, int tile) {
     lc.sampled.specialize(width >= lc.block).vectorize(lc.x, lc.block, TailStrategy::ShiftInwards);
 }
 
+// Orders a stage's loops: the register tile innermost, then the reduction over `channels` (the
+// input channels, or a chunk of them) and the taps, then `outer`. channels_inner makes each tap
+// sweep the channels, a contiguous run of a channels-last pixel, instead of each channel
+// visiting every tap.
+void order_reduction(Stage update, const LoweredBlockedConv &lc, const ScheduleChoice &choice,
+                     std::vector<VarOrRVar> order, const RVar &channels, const std::vector<VarOrRVar> &outer) {
+    if (choice.param("channels_inner")) {
+        order.insert(order.end(), {channels, lc.r.x, lc.r.y});
+    } else {
+        order.insert(order.end(), {lc.r.x, lc.r.y, channels});
+    }
+    order.insert(order.end(), outer.begin(), outer.end());
+    update.reorder(order);
+    if (choice.param("unroll_taps")) {
+        // A column kernel (7x1) has its taps along y: unroll those.
+        const int64_t *width = Internal::as_const_int(lc.r.x.extent());
+        update.unroll(width && *width == 1 ? lc.r.y : lc.r.x);
+    }
+}
+
+// A tile's sums stay in registers for the whole reduction.
+void accumulate_per_tile(LoweredBlockedConv &lc, const ScheduleChoice &choice, const TileAxes &axes,
+                         const Var &tile_loop) {
+    lc.conv.compute_at(lc.tiled, tile_loop)
+        .bound_extent(axes.along, choice.param("x_pixels"))
+        .vectorize(lc.lane)
+        .unroll(axes.along)
+        .unroll(lc.kb);
+    Stage update = lc.conv.update();
+    update.vectorize(lc.lane).unroll(axes.along).unroll(lc.kb);
+    order_reduction(update, lc, choice, {lc.lane, axes.along, lc.kb}, lc.r.z, {axes.across, lc.n});
+}
+
+// A row's sums, in memory, take the input channels a chunk at a time, every tile of the row
+// in turn: the chunk's weights (chunk x taps x channel block) then stay in L1 for the whole
+// row, where a tile with the whole reduction streams all of the block's weights from L2 once
+// per tile. LLVM keeps a tile's sums in registers across its chunk.
+void accumulate_rows_in_chunks(LoweredBlockedConv &lc, const ScheduleChoice &choice, const TileAxes &axes,
+                               const Var &row) {
+    Var tile_index("tile_index"), in_tile("in_tile");
+    RVar chunk("chunk"), in_chunk("in_chunk");
+    lc.conv.compute_at(lc.tiled, row).vectorize(lc.lane);
+    Stage update = lc.conv.update();
+    update.split(axes.along, tile_index, in_tile, choice.param("x_pixels"), TailStrategy::GuardWithIf)
+        .split(lc.r.z, chunk, in_chunk, choice.param("channel_chunk"))
+        .vectorize(lc.lane)
+        .unroll(in_tile)
+        .unroll(lc.kb);
+    order_reduction(update, lc, choice, {lc.lane, in_tile, lc.kb}, in_chunk, {tile_index, chunk, axes.across, lc.n});
+}
+
 }  // namespace
 
 BlockedConvOptions blocked_conv_options(const ScheduleChoice &choice) {
@@ -148,20 +199,11 @@ void schedule_cpu_blocked_conv(LoweredBlockedConv &lc, const ScheduleChoice &cho
     if (choice.param("stage_rows") && lc.samples_input) {
         stage_sampled_rows(lc, task, tile);
     }
-    lc.conv.compute_at(lc.tiled, to).bound_extent(axes.along, tile).vectorize(lc.lane).unroll(axes.along).unroll(lc.kb);
-    Stage update = lc.conv.update();
-    // channels_inner: each tap sweeps the input channels, a contiguous run of a channels-last
-    // pixel, instead of each channel visiting every tap.
-    if (choice.param("channels_inner")) {
-        update.reorder(lc.lane, axes.along, lc.kb, lc.r.z, lc.r.x, lc.r.y, axes.across, lc.n);
+    if (choice.param("channel_chunk") > 0) {
+        const Var &row = choice.param("row_tasks") || choice.param("stage_rows") ? task : axes.across;
+        accumulate_rows_in_chunks(lc, choice, axes, row);
     } else {
-        update.reorder(lc.lane, axes.along, lc.kb, lc.r.x, lc.r.y, lc.r.z, axes.across, lc.n);
-    }
-    update.vectorize(lc.lane).unroll(axes.along).unroll(lc.kb);
-    if (choice.param("unroll_taps")) {
-        // A column kernel (7x1) has its taps along y: unroll those.
-        const int64_t *width = Internal::as_const_int(lc.r.x.extent());
-        update.unroll(width && *width == 1 ? lc.r.y : lc.r.x);
+        accumulate_per_tile(lc, choice, axes, to);
     }
 }
 
@@ -169,6 +211,18 @@ namespace {
 
 bool tall_kernel(const Layer &layer) {
     return layer.kernel.h > layer.kernel.w;
+}
+
+// 0 (a tile takes the whole reduction), or chunks that divide a group's input channels.
+std::vector<int> channel_chunks(const Layer &layer) {
+    const int64_t group_in = layer.in_channels / layer.groups;
+    std::vector<int> chunks = {0};
+    for (int c : {4, 8, 16}) {
+        if (c < group_in && group_in % c == 0) {
+            chunks.push_back(c);
+        }
+    }
+    return chunks;
 }
 
 }  // namespace
@@ -202,6 +256,7 @@ ScheduleSpace cpu_blocked_space(const std::string &family, int lanes, int regist
              {"transpose_io", layer.channels_last() ? std::vector<int>{0} : std::vector<int>{0, 1}},
              {"stage_rows", strided_pointwise(layer) ? std::vector<int>{0, 1} : std::vector<int>{0}},
              {"trim_taps", pads_with_zeros(layer) ? std::vector<int>{0, 1} : std::vector<int>{0}},
+             {"channel_chunk", channel_chunks(layer)},
              {"tasks", parallel_task_counts()}},
             registers};
 }
@@ -224,6 +279,7 @@ ScheduleChoice cpu_blocked_choice(const std::string &family, int lanes, int x_pi
              {"transpose_io", 0},
              {"stage_rows", 0},
              {"trim_taps", 0},
+             {"channel_chunk", 0},
              {"tasks", default_parallel_tasks(layer, lanes)}}};
 }
 

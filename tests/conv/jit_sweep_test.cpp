@@ -203,7 +203,8 @@ void PrintTo(const FamilyCase &c, std::ostream *os) {
 // The blocked (channel-vector) family computes on packed weights with its own algorithm;
 // sweep it over shapes with output channels in whole vectors, with several tiles each, NCHW
 // ones also on transposed I/O, zero-padded ones with and without their padded taps skipped,
-// strided 1x1 ones with and without their rows staged dense.
+// strided 1x1 ones with and without their rows staged dense, and with each tile's sums taken
+// over the whole reduction or a row's sums over chunks of input channels.
 std::vector<FamilyCase> blocked_cases() {
     Layer same4 = with_padding(conv_layer(6, 32, {4, 4}), PaddingKind::Same);
     Layer fixed = conv_layer(16, 48, {3, 3}, {1, 1}, {1, 1});
@@ -249,10 +250,14 @@ TEST_P(BlockedSweep, EveryTileMatchesReference) {
     Halide::Target host = Halide::get_host_target();
     convc::ScheduleChoice base = convc::x86_blocked_default(c.layer, host);
     std::vector<convc::ScheduleChoice> choices = {base};
-    for (auto [x_pixels, k_vectors, stage, unroll, tasks, columns, transpose, trim, rows] :
-         {std::tuple{3, 1, 0, 0, 2, 0, 0, 0, 1}, std::tuple{12, 2, 1, 1, 1, 0, 1, 1, 1},
-          std::tuple{5, 2, 0, 1, 0, 1, 1, 1, 0}}) {
+    // chunk: the smallest chunk of input channels the layer offers (0 where it offers none).
+    const std::vector<int> &chunks = convc::x86_blocked_space(c.layer, host).values("channel_chunk");
+    const int chunk = chunks.size() > 1 ? chunks[1] : 0;
+    for (auto [x_pixels, k_vectors, stage, unroll, tasks, columns, transpose, trim, rows, chunked] :
+         {std::tuple{3, 1, 0, 0, 2, 0, 0, 0, 1, 1}, std::tuple{12, 2, 1, 1, 1, 0, 1, 1, 1, 0},
+          std::tuple{5, 2, 0, 1, 0, 1, 1, 1, 0, 1}, std::tuple{7, 2, 1, 1, 0, 0, 0, 1, 1, 1}}) {
         convc::ScheduleChoice v = base;
+        v.params["channel_chunk"] = chunked ? chunk : 0;
         v.params["columns"] = columns;
         v.params["trim_taps"] = convc::pads_with_zeros(c.layer) ? trim : 0;
         v.params["stage_rows"] = convc::strided_pointwise(c.layer) ? rows : 0;
