@@ -16,7 +16,9 @@ namespace convc {
 // With columns 1 the tile runs down a column instead (x_pixels pixels of a column), which a
 // tall kernel (7x1) turns into shared input loads, as a row tile does for a wide one.
 // Parameters: lanes (the channel block), x_pixels, k_vectors, stage_input, unroll_taps,
-// row_tasks, channels_inner, columns, transpose_io, stage_rows, trim_taps, tasks.
+// row_tasks, channels_inner, columns, transpose_io, stage_rows, trim_taps, channel_chunk (0: a
+// tile's sums take the whole reduction in registers; C: a row's sums, in memory, take C input
+// channels at a time across all its tiles), tasks.
 void schedule_cpu_blocked_conv(LoweredBlockedConv &lc, const ScheduleChoice &choice);
 
 // What a blocked or lane-blocked choice asks of the algorithm: transposed I/O (transpose_io)
