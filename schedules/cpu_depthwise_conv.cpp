@@ -47,9 +47,9 @@ void stage_input_plane(LoweredConv &lc, const ScheduleChoice &choice, const Tile
     // 64-byte aligned (seen in the LLVM IR: `align 64` 8 bytes past a boundary): SIGSEGV.
     // Alternating planes keep the channel in every index, as long as a task takes two channels
     // or more (tile_planes): with one, its channel loop vanished and the indices were constants
-    // again (a 7x5 window at stride 2 on 9-wide rows, every channel its own task). Side by side, one thread, the
-    // 32-channel 112x112 layer ran the same with either (84-91 GFLOP/s); the stride-2 56x56 layer
-    // about a tenth slower with two (29.8-37.1 against 34.1-40.6 GFLOP/s).
+    // again (a 5x7 window, stride 2 along 9-wide rows, a channel a task). Side by side, one
+    // thread, the 32-channel 112x112 layer ran the same with either plane count (84-91 GFLOP/s);
+    // the stride-2 56x56 layer about a tenth slower with two (29.8-37.1 against 34.1-40.6).
     const Var channel = lc.plane.args()[2];
     lc.plane.store_at(lc.output, lc.k).compute_at(lc.output, t.channel).fold_storage(channel, 2);
     lc.plane.store_in(MemoryType::Heap);

@@ -146,8 +146,8 @@ void tile_warps_over_rows(Func store, Func acc, const RVar &rz, LoweredConv &lc,
     // LLVM merges the lanes' broadcast loads of them into 128-bit ones: 6 ld.shared.v4 instead of
     // 24 ld.shared for the 48 FMAs of a 3x3 row (tile_k 8). H100, the stored entries, old and new
     // build in alternate turns: 1.05x (NCHW suite) and 1.01-1.03x (NHWC) geometric mean,
-    // 0.91-1.22x a layer.
-    // The copy into shared memory keeps reading the weights in their own order, coalesced.
+    // 0.91-1.22x a layer. The copy into shared memory still reads the weights in their own
+    // order, coalesced.
     Func weight_tile = lc.weight.in(acc);
     Var wx = weight_tile.args()[0], wy = weight_tile.args()[1], wc = weight_tile.args()[2], wk = weight_tile.args()[3];
     weight_tile.compute_at(acc, rzo)
