@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "schedules/cpu_conv_space.h"
 #include "schedules/cpu_parallel_tasks.h"
 #include "schedules/tile_overhang.h"
 #include "spec/layer_geometry.h"
@@ -213,17 +214,6 @@ bool tall_kernel(const Layer &layer) {
     return layer.kernel.h > layer.kernel.w;
 }
 
-// 0 (a tile takes the whole reduction), or chunks that divide a group's input channels.
-std::vector<int> channel_chunks(const Layer &layer) {
-    const int64_t group_in = layer.in_channels / layer.groups;
-    std::vector<int> chunks = {0};
-    for (int c : {4, 8, 16}) {
-        if (c < group_in && group_in % c == 0) {
-            chunks.push_back(c);
-        }
-    }
-    return chunks;
-}
 
 }  // namespace
 
@@ -256,7 +246,7 @@ ScheduleSpace cpu_blocked_space(const std::string &family, int lanes, int regist
              {"transpose_io", layer.channels_last() ? std::vector<int>{0} : std::vector<int>{0, 1}},
              {"stage_rows", strided_pointwise(layer) ? std::vector<int>{0, 1} : std::vector<int>{0}},
              {"trim_taps", pads_with_zeros(layer) ? std::vector<int>{0, 1} : std::vector<int>{0}},
-             {"channel_chunk", channel_chunks(layer)},
+             {"channel_chunk", channel_chunk_values(layer.in_channels / layer.groups, {4, 8, 16})},
              {"tasks", parallel_task_counts()}},
             registers};
 }

@@ -85,6 +85,16 @@ bool fits_any_space(const ScheduleChoice &choice, const std::vector<ScheduleSpac
     return std::any_of(spaces.begin(), spaces.end(), [&](const ScheduleSpace &s) { return fits_space(choice, s); });
 }
 
+std::vector<int> channel_chunk_values(int64_t channels, const std::vector<int> &chunks) {
+    std::vector<int> values = {0};
+    for (int c : chunks) {
+        if (c < channels && channels % c == 0) {
+            values.push_back(c);
+        }
+    }
+    return values;
+}
+
 bool fits_space(const ScheduleChoice &choice, const ScheduleSpace &space) {
     if (choice.family != space.family || choice.params.size() != space.params.size()) {
         return false;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "schedules/schedule_choice.h"
 #include "spec/layer.h"
@@ -17,6 +18,10 @@ ScheduleChoice cpu_direct_choice(const std::string &family, int lanes, int x_vec
 ScheduleSpace cpu_depthwise_space(const std::string &family, int lanes, int registers, const Layer &layer);
 ScheduleChoice cpu_depthwise_choice(const std::string &family, int lanes, int x_vectors, int y_rows,
                                     const Layer &layer);
+
+// Values of a channel_chunk parameter: 0 (the whole reduction at once), then each of `chunks`
+// that is smaller than `channels` and divides them.
+std::vector<int> channel_chunk_values(int64_t channels, const std::vector<int> &chunks);
 
 // Whether every parameter of `choice` is one of its space's values and the tile fits.
 bool fits_space(const ScheduleChoice &choice, const ScheduleSpace &space);

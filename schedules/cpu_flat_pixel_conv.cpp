@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "schedules/cpu_conv_space.h"
 #include "schedules/cpu_direct_conv.h"
 #include "schedules/cpu_parallel_tasks.h"
 
@@ -37,17 +38,6 @@ std::vector<int> channel_tiles(const Layer &layer) {
         }
     }
     return tiles;
-}
-
-// 0 (the whole reduction per channel tile), or chunks of input channels that divide them.
-std::vector<int> channel_chunks(const Layer &layer) {
-    std::vector<int> chunks = {0};
-    for (int c : {16, 32, 64}) {
-        if (c < layer.in_channels && layer.in_channels % c == 0) {
-            chunks.push_back(c);
-        }
-    }
-    return chunks;
 }
 
 // A row narrower than a vector is stored in the widest power of two that it holds.
@@ -143,7 +133,7 @@ ScheduleSpace cpu_flat_pixel_space(const std::string &family, int lanes, int reg
              {"x_vectors", run_vector_counts(layer, lanes, registers)},
              {"tile_k", channel_tiles(layer)},
              {"stage_input", {0, 1}},
-             {"channel_chunk", channel_chunks(layer)},
+             {"channel_chunk", channel_chunk_values(layer.in_channels, {16, 32, 64})},
              {"tasks", parallel_task_counts()}},
             registers};
 }
