@@ -21,12 +21,15 @@ std::vector<int> up_to(std::vector<int> values, int64_t limit) {
 
 }  // namespace
 
-// Halide 14's compiler dies (SIGFPE) on taps unrolled over a circularly padded input read in
-// place when its rows are at most half a vector wide (found by a randomized run: 4-pixel rows
-// with 8 or 16 lanes, 2-pixel rows with 4). Such layers keep their tap loops.
+// Halide 14's compiler dies (SIGFPE) on taps unrolled over a circularly or reflectively padded
+// input read in place when its rows are narrow against a vector's reach. Found by randomized
+// runs: circular 4-pixel rows with 8 or 16 lanes, 2-pixel rows with 4; on AVX2 (8 lanes)
+// reflect rows of 2 and 3 pixels at stride 1, 2, 3 and 5 at stride 2, circular 8 at stride 2
+// (replicate none, 2-17 pixels). Such layers keep their tap loops.
 bool unrolled_taps_crash_halide(const Layer &layer, int lanes) {
-    return layer.padding_mode == PaddingMode::Circular && resolved_padding(layer).any() && layer.input_shape &&
-           (*layer.input_shape)[3] * 2 <= lanes;
+    const bool wraps = layer.padding_mode == PaddingMode::Circular || layer.padding_mode == PaddingMode::Reflect;
+    return wraps && resolved_padding(layer).any() && layer.input_shape &&
+           (*layer.input_shape)[3] <= lanes * layer.stride.w;
 }
 
 ScheduleSpace cpu_direct_space(const std::string &family, int lanes, int registers, const Layer &layer) {

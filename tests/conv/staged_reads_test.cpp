@@ -6,6 +6,7 @@
 // and store tracing sees every lane.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <unordered_set>
@@ -87,9 +88,34 @@ convc::ScheduleChoice direct(const Layer &layer, int x_vectors) {
     return choice;
 }
 
+// The x_pixels values of `family`'s space for `layer` on this host, widest first.
+std::vector<int> widths_widest_first(const Layer &layer, const std::string &family) {
+    for (const convc::ScheduleSpace &space : convc::schedule_spaces(layer, Halide::get_host_target())) {
+        for (const convc::ParamRange &range : space.params) {
+            if (space.family == family && range.name == "x_pixels") {
+                return {range.values.rbegin(), range.values.rend()};
+            }
+        }
+    }
+    return {};
+}
+
+// A tile too wide for the host's registers becomes the widest that fits: AVX2 hosts have 16
+// vector registers to AVX-512's 32, and the widest tile overhangs the narrow outputs the most.
 convc::ScheduleChoice choice(const Layer &layer, const std::string &family, std::map<std::string, int> params) {
-    auto completed = convc::complete_schedule({family, std::move(params)}, layer, Halide::get_host_target());
-    return completed ? *completed : convc::ScheduleChoice{"fits no space: " + family, {}};
+    const Halide::Target host = Halide::get_host_target();
+    if (auto completed = convc::complete_schedule({family, params}, layer, host)) {
+        return *completed;
+    }
+    for (int x : widths_widest_first(layer, family)) {
+        if (params.count("x_pixels") && x < params["x_pixels"]) {
+            params["x_pixels"] = x;
+            if (auto completed = convc::complete_schedule({family, params}, layer, host)) {
+                return *completed;
+            }
+        }
+    }
+    return convc::ScheduleChoice{"fits no space: " + family, {}};
 }
 
 // Outputs narrower than a tile (or with fewer rows), so that the tiles overhang: every family

@@ -442,13 +442,34 @@ TEST(ScheduleDatabase, MalformedFileIsAClearError) {
     fs::remove(path);
 }
 
+// The host's default for `layer` with one parameter moved to another value of its space: the
+// default's family (and so its parameters) depends on the host's vector extensions.
+convc::ScheduleChoice another_point_of_the_default_family(const convc::Layer &layer) {
+    convc::ScheduleChoice choice = convc::default_schedule(layer, kHost);
+    for (const convc::ScheduleSpace &space : convc::schedule_spaces(layer, kHost)) {
+        if (space.family != choice.family) {
+            continue;
+        }
+        for (const convc::ParamRange &range : space.params) {
+            for (int value : range.values) {
+                convc::ScheduleChoice moved = choice;
+                moved.params[range.name] = value;
+                if (!(moved == choice) && convc::fits_space(moved, space)) {
+                    return moved;
+                }
+            }
+        }
+    }
+    ADD_FAILURE() << "no other point in the space of " << choice.to_string();
+    return choice;
+}
+
 TEST(ScheduleSelection, PrefersTheDatabaseUnlessTold) {
     fs::path path = fs::temp_directory_path() / ("convc_db_sel_" + std::to_string(::getpid()) + ".yaml");
     convc::Layer layer = small_layer();
     convc::ScheduleDatabase db = convc::ScheduleDatabase::load(path.string());
     convc::TunedEntry entry;
-    entry.schedule = convc::default_schedule(layer, kHost);
-    entry.schedule.params["x_vectors"] = 1;
+    entry.schedule = another_point_of_the_default_family(layer);
     db.store(layer, kHost, entry);
 
     convc::SelectedSchedule tuned = convc::ScheduleSelector(&db, "").select(layer, kHost);
