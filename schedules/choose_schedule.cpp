@@ -157,7 +157,11 @@ ScheduleChoice default_schedule(const Layer &layer, const Halide::Target &target
     }
     // Side by side, one thread (2026-11-27): 1x1 64->256 at 56x56 117 GFLOP/s against the direct
     // family's 112, at 28x28 112 against the blocked family's 81-89; 32->256 at 56x56 113 / 102.
-    if (x86_flat_pixels_applies(layer, target)) {
+    // Not where a run of whole rows leaves registers for one output channel only, each input
+    // load feeding one multiply-add: AVX2's 16 registers beside a 56-pixel row. There, on an AMD
+    // EPYC (Zen 3), 64->256 at 56x56 ran 91.3 / 44.4 GFLOP/s (2 threads / 1) against the direct
+    // default's 124.7 / 55.9.
+    if (x86_flat_pixels_applies(layer, target) && x86_flat_pixel_default(layer, target).param("tile_k") > 1) {
         return x86_flat_pixel_default(layer, target);
     }
     if ((narrow_output(layer) || two_axis_window(layer)) && blocked_layout_applies(layer, x86_channel_block(target))) {

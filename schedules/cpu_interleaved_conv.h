@@ -20,8 +20,8 @@ void schedule_cpu_interleaved_conv(LoweredInterleavedConv &lc, const ScheduleCho
 bool cpu_interleaved_applies(const Layer &layer, int lanes, int registers);
 // Whether it should be the layer's default: channels-last layers, and NCHW layers with 8 or
 // more output channels a group (reading NCHW, the packing's strided loads are paid back only
-// by that much reuse of each packed value).
-bool cpu_interleaved_preferred(const Layer &layer);
+// by that much reuse of each packed value), and with 8-lane vectors any NCHW layer it applies to.
+bool cpu_interleaved_preferred(const Layer &layer, int lanes);
 ScheduleSpace cpu_interleaved_space(const std::string &family, int lanes, int registers, const Layer &layer);
 ScheduleChoice cpu_interleaved_choice(const std::string &family, int lanes, int registers, const Layer &layer);
 

@@ -299,7 +299,7 @@ bool x86_interleaved_applies(const Layer &layer, const Target &target) {
 }
 
 bool x86_interleaved_preferred(const Layer &layer, const Target &target) {
-    return x86_interleaved_applies(layer, target) && cpu_interleaved_preferred(layer);
+    return x86_interleaved_applies(layer, target) && cpu_interleaved_preferred(layer, isa_of(target).lanes);
 }
 
 ScheduleSpace x86_interleaved_space(const Layer &layer, const Target &target) {
