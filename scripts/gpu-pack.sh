@@ -42,14 +42,19 @@ cat >"$pack/run.sh" <<'RUN'
 budget=${1:-100s}
 limit=${2:-470}
 set -u
-mkdir -p /opt/convc-libs /usr/lib/x86_64-linux-gnu/halide14
-tar -xJf .gpu-carry/libs.tar.xz -C /opt/convc-libs
-cp /opt/convc-libs/libautoschedule_li2018.so /usr/lib/x86_64-linux-gnu/halide14/
-nvidia-smi -L
+bash .gpu-carry/unpack.sh
 .gpu-carry/build/compiler/cli/convc targets 2>&1 | tail -4
 timeout "$limit" bash scripts/gpu-check.sh "$PWD/.gpu-carry/build" /tmp/gc "$budget"
 echo "gpu-check exit $?"
 tar -cf "${OUT:-/tmp}/gc.tar" -C /tmp/gc .
 RUN
-chmod +x "$pack/build/compiler/cli/convc" "$pack/run.sh"
+cat >"$pack/unpack.sh" <<'UNPACK'
+#!/usr/bin/env bash
+# On the GPU machine, from the repository root: the libraries where convc and Halide look.
+mkdir -p /opt/convc-libs /usr/lib/x86_64-linux-gnu/halide14
+tar -xJf .gpu-carry/libs.tar.xz -C /opt/convc-libs
+cp /opt/convc-libs/libautoschedule_li2018.so /usr/lib/x86_64-linux-gnu/halide14/
+nvidia-smi -L
+UNPACK
+chmod +x "$pack/build/compiler/cli/convc" "$pack/run.sh" "$pack/unpack.sh"
 du -sh "$pack"

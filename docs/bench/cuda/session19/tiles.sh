@@ -4,10 +4,8 @@
 # register tiles (32 output channels a lane) and without the split reduction, side by side with
 # their stored entries and defaults (`convc compare`), then PyTorch/cuDNN on the same layers.
 set -u
-mkdir -p /opt/convc-libs /usr/lib/x86_64-linux-gnu/halide14 /tmp/gc
-tar -xJf .gpu-carry/libs.tar.xz -C /opt/convc-libs
-cp /opt/convc-libs/libautoschedule_li2018.so /usr/lib/x86_64-linux-gnu/halide14/
-nvidia-smi -L
+mkdir -p /tmp/gc
+bash .gpu-carry/unpack.sh  # written by scripts/gpu-pack.sh (these calls ran it inline)
 convc=.gpu-carry/build/compiler/cli/convc
 t0=$(date +%s)
 for suite in specs/bench/suite.yaml specs/bench/suite_nhwc.yaml; do

@@ -4,10 +4,8 @@
 # entries, and bring the database back.
 set -u
 budget=${1:-90s}
-mkdir -p /opt/convc-libs /usr/lib/x86_64-linux-gnu/halide14 /tmp/gc
-tar -xJf .gpu-carry/libs.tar.xz -C /opt/convc-libs
-cp /opt/convc-libs/libautoschedule_li2018.so /usr/lib/x86_64-linux-gnu/halide14/
-nvidia-smi -L
+mkdir -p /tmp/gc
+bash .gpu-carry/unpack.sh  # written by scripts/gpu-pack.sh (these calls ran it inline)
 convc=.gpu-carry/build/compiler/cli/convc
 here=docs/bench/cuda/session19
 cp schedules/db/tuned.yaml /tmp/gc/tuned.yaml
