@@ -161,8 +161,11 @@ ScheduleChoice default_schedule(const Layer &layer, const Halide::Target &target
     // load feeding one multiply-add: AVX2's 16 registers beside a 56-pixel row. There, on an AMD
     // EPYC (Zen 3), 64->256 at 56x56 ran 91.3 / 44.4 GFLOP/s (2 threads / 1) against the direct
     // default's 124.7 / 55.9.
-    if (x86_flat_pixels_applies(layer, target) && x86_flat_pixel_default(layer, target).param("tile_k") > 1) {
-        return x86_flat_pixel_default(layer, target);
+    if (x86_flat_pixels_applies(layer, target)) {
+        ScheduleChoice flat = x86_flat_pixel_default(layer, target);
+        if (flat.param("tile_k") > 1) {
+            return flat;
+        }
     }
     if ((narrow_output(layer) || two_axis_window(layer)) && blocked_layout_applies(layer, x86_channel_block(target))) {
         return x86_blocked_default(layer, target);

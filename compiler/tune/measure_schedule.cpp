@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <future>
 #include <thread>
 
 #include "io/memory_layout.h"
 #include "reference/layer_reference.h"
 #include "reference/reference_check.h"
+#include "schedules/choose_schedule.h"
 
 namespace convc {
 
@@ -102,12 +104,47 @@ Measurement CheckedKernel::time(double min_seconds, bool also_one_thread) {
     return m;
 }
 
+std::vector<std::unique_ptr<CheckedKernel>> check_together(const Layer &layer, const Halide::Target &target,
+                                                           const std::vector<ScheduleChoice> &schedules,
+                                                           const LayerTrial &trial) {
+    auto check = [&](const ScheduleChoice &schedule) {
+        return std::make_unique<CheckedKernel>(layer, target, schedule, trial);
+    };
+    std::vector<std::unique_ptr<CheckedKernel>> kernels(schedules.size());
+    const size_t together = schedules_checked_together(target);
+    for (size_t first = 0; first < schedules.size(); first += together) {
+        const size_t end = std::min(schedules.size(), first + together);
+        std::vector<std::future<std::unique_ptr<CheckedKernel>>> pending(end - first);
+        for (size_t i = first; i < end; i++) {
+            if (together == 1 || is_autoscheduler(schedules[i])) {
+                kernels[i] = check(schedules[i]);
+            } else {
+                pending[i - first] = std::async(std::launch::async, check, std::cref(schedules[i]));
+            }
+        }
+        for (size_t i = first; i < end; i++) {
+            if (pending[i - first].valid()) {
+                kernels[i] = pending[i - first].get();
+            }
+        }
+    }
+    return kernels;
+}
+
+size_t schedules_checked_together(const Halide::Target &target) {
+    if (target.has_gpu_feature()) {
+        return 1;
+    }
+    return std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
+}
+
 std::vector<Contender> time_in_turns(const Layer &layer, const Halide::Target &target,
                                      const std::vector<ScheduleChoice> &schedules, const LayerTrial &trial, int rounds,
                                      double min_seconds, const TurnObserver &on_turn) {
     std::vector<Contender> contenders;
-    for (const ScheduleChoice &schedule : schedules) {
-        contenders.push_back({schedule, std::make_unique<CheckedKernel>(layer, target, schedule, trial)});
+    std::vector<std::unique_ptr<CheckedKernel>> kernels = check_together(layer, target, schedules, trial);
+    for (size_t i = 0; i < schedules.size(); i++) {
+        contenders.push_back({schedules[i], std::move(kernels[i])});
     }
     for (int round = 1; round <= rounds; round++) {
         for (size_t i = 0; i < contenders.size(); i++) {

@@ -60,6 +60,18 @@ private:
     double gflop_ = 0;
 };
 
+// CheckedKernels of `schedules`, compiled and checked at once, a thread each, for timing one
+// after another: LLVM compiles a pipeline on one core, and a compile took most of a
+// candidate's time in a tuning run. Halide's compiler is thread-safe; its autoschedulers and
+// the GPU runtime are compiled alone.
+std::vector<std::unique_ptr<CheckedKernel>> check_together(const Layer &layer, const Halide::Target &target,
+                                                           const std::vector<ScheduleChoice> &schedules,
+                                                           const LayerTrial &trial);
+
+// How many schedules check_together takes at a time for `target`: one per core (at most 4)
+// on a CPU, one for a GPU.
+size_t schedules_checked_together(const Halide::Target &target);
+
 // One of several schedules timed side by side: the best of its turns at the process's thread
 // count and on one thread.
 struct Contender {

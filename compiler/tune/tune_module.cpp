@@ -52,6 +52,7 @@ constexpr size_t kFinalists = 3;
 constexpr double kNoiseBand = 0.9;  // single timings here are often off by more than 10%
 constexpr int kFinalRounds = 2;
 constexpr double kFinalSeconds = 0.2;
+constexpr double kSearchSeconds = 0.15;  // a candidate's one timing in the search
 
 // The default joins the final whatever its search timing: an entry is stored only if it beats
 // the default on the longer timings too (bench runs had shown tuned entries slower than their
@@ -93,6 +94,17 @@ ScheduleChoice confirm_leaders(const Layer &layer, const Halide::Target &target,
         }
     }
     return winner;
+}
+
+// Up to `size` candidates, compiled together and then timed one after another: the climb
+// steps from the best once the whole batch is timed.
+std::vector<ScheduleChoice> next_batch(CandidateSearch &search, size_t size) {
+    std::vector<ScheduleChoice> batch;
+    ScheduleChoice candidate;
+    while (batch.size() < size && search.next(candidate)) {
+        batch.push_back(candidate);
+    }
+    return batch;
 }
 
 // Searches one layer's space until `deadline`, leaving time to re-measure the leaders. The
@@ -138,28 +150,36 @@ LayerTuning tune_layer(const Layer &layer, const Halide::Target &target, const s
     LayerTuning tuning;
     TunedEntry &entry = tuning.entry;
     entry.threads = kernel_thread_count();
-    ScheduleChoice candidate;
+    const size_t together = schedules_checked_together(target);
     auto time_left_for_more = [&] {
         double per_candidate = seconds_since(started) / std::max(1, entry.candidates);
-        return Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                  std::chrono::duration<double>(per_candidate * (kFinalists + 1))) < deadline;
+        return Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                                  per_candidate * static_cast<double>(kFinalists + together))) < deadline;
     };
-    while ((entry.candidates < must_measure || time_left_for_more()) && search.next(candidate)) {
-        Measurement m = measure_schedule(layer, target, candidate, trial);
-        entry.candidates++;
-        if (m.ok) {
-            search.report(candidate, m.gflops);
+    while (entry.candidates < must_measure || time_left_for_more()) {
+        std::vector<ScheduleChoice> batch = next_batch(search, together);
+        if (batch.empty()) {
+            break;
         }
-        if (candidate == start) {
-            entry.default_gflops = m.gflops;
-            if (!m.ok) {
-                // A broken default is what `generate` emits for untuned layers: never drop it silently.
-                progress << "\nconvc tune: " << layer.name << ": the default schedule " << start.to_string()
-                         << " was rejected: " << m.failure << "\n";
+        std::vector<std::unique_ptr<CheckedKernel>> kernels = check_together(layer, target, batch, trial);
+        for (size_t i = 0; i < batch.size(); i++) {
+            Measurement m = kernels[i]->time(kSearchSeconds, false);
+            kernels[i].reset();
+            entry.candidates++;
+            if (m.ok) {
+                search.report(batch[i], m.gflops);
             }
+            if (batch[i] == start) {
+                entry.default_gflops = m.gflops;
+                if (!m.ok) {
+                    // A broken default is what `generate` emits for untuned layers: never drop it silently.
+                    progress << "\nconvc tune: " << layer.name << ": the default schedule " << start.to_string()
+                             << " was rejected: " << m.failure << "\n";
+                }
+            }
+            show_progress(progress, index, total, layer, entry.candidates, search.best_score(),
+                          std::chrono::duration<double>(deadline - Clock::now()).count());
         }
-        show_progress(progress, index, total, layer, entry.candidates, search.best_score(),
-                      std::chrono::duration<double>(deadline - Clock::now()).count());
     }
     entry.schedule = confirm_leaders(layer, target, search, trial, always, tuning);
     return tuning;

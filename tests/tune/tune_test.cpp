@@ -637,6 +637,32 @@ TEST(MeasureSchedule, TimesSchedulesInTurnsAndNeverAWrongOne) {
     EXPECT_EQ(timed[0].gflops, 0);
 }
 
+// The search compiles a batch of candidates at once, a thread each: every kernel comes back
+// checked as it would be alone, an autoscheduler's among them (compiled alone).
+TEST(MeasureSchedule, ChecksSchedulesTogetherAsAlone) {
+    convc::Layer layer = small_layer(2);
+    convc::LayerTrial trial = convc::make_layer_trial(layer);
+    convc::CandidateSearch search(convc::schedule_spaces(layer, kHost), convc::default_schedule(layer, kHost), {}, 11);
+    std::vector<convc::ScheduleChoice> schedules;
+    convc::ScheduleChoice c;
+    for (int i = 0; i < 5 && search.next(c); i++) {
+        schedules.push_back(c);
+    }
+    schedules.insert(schedules.begin() + 2, {"auto:Mullapudi2016", {}});
+    std::vector<std::unique_ptr<convc::CheckedKernel>> kernels =
+        convc::check_together(layer, kHost, schedules, trial);
+    ASSERT_EQ(kernels.size(), schedules.size());
+    for (size_t i = 0; i < schedules.size(); i++) {
+        EXPECT_TRUE(kernels[i]->ok()) << schedules[i].to_string() << ": " << kernels[i]->failure();
+        EXPECT_GT(kernels[i]->time(0.01, false).gflops, 0) << schedules[i].to_string();
+    }
+    trial.reference[0] += 1.0;
+    for (const auto &kernel : convc::check_together(layer, kHost, schedules, trial)) {
+        EXPECT_FALSE(kernel->ok());
+        EXPECT_NE(kernel->failure().find("wrong result"), std::string::npos) << kernel->failure();
+    }
+}
+
 TEST(MeasureSchedule, HalideAutoschedulersGiveCorrectKernels) {
     convc::Layer layer = small_layer();
     convc::LayerTrial trial = convc::make_layer_trial(layer);
