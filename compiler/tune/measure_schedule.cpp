@@ -114,11 +114,15 @@ std::vector<std::unique_ptr<CheckedKernel>> check_together(const Layer &layer, c
     const size_t together = schedules_checked_together(target);
     for (size_t first = 0; first < schedules.size(); first += together) {
         const size_t end = std::min(schedules.size(), first + together);
+        auto alone = [&](size_t i) { return together == 1 || is_autoscheduler(schedules[i]); };
+        for (size_t i = first; i < end; i++) {
+            if (alone(i)) {
+                kernels[i] = check(schedules[i]);
+            }
+        }
         std::vector<std::future<std::unique_ptr<CheckedKernel>>> pending(end - first);
         for (size_t i = first; i < end; i++) {
-            if (together == 1 || is_autoscheduler(schedules[i])) {
-                kernels[i] = check(schedules[i]);
-            } else {
+            if (!alone(i)) {
                 pending[i - first] = std::async(std::launch::async, check, std::cref(schedules[i]));
             }
         }
