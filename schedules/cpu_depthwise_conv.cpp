@@ -53,17 +53,20 @@ void stage_input_plane(LoweredConv &lc, const ScheduleChoice &choice, const Tile
     const Var channel = lc.plane.args()[2];
     lc.plane.store_at(lc.output, lc.k).compute_at(lc.output, t.channel).fold_storage(channel, 2);
     lc.plane.store_in(MemoryType::Heap);
-    // Halide 14 finishes a guarded vector loop with scalar iterations: rows narrower than a
-    // vector (MobileNetV2's 14 and 7) are copied with half vectors.
+    // Rows are copied in runs of a vector (depthwise_plane_tile). Halide 14 finishes a guarded
+    // vector loop with scalar iterations: a row narrower than a vector (MobileNetV2's 7) is
+    // copied with half vectors.
     const int lanes = choice.param("lanes");
-    Stage interior = lc.plane.update(kInputPlaneInteriorUpdate);
-    RVar row_x(interior.get_schedule().rvars()[0].var);
     Expr width = lc.input.dim(0).extent();
-    interior.specialize(width >= lanes).vectorize(row_x, lanes, TailStrategy::GuardWithIf);
-    interior.vectorize(row_x, std::max(lanes / 2, 1), TailStrategy::GuardWithIf);
+    for (int copy : {kInputPlaneInteriorUpdate, kInputPlaneRowEndUpdate}) {
+        Stage rows = lc.plane.update(copy);
+        RVar row_x(rows.get_schedule().rvars()[0].var);
+        rows.specialize(width >= lanes).vectorize(row_x, lanes, TailStrategy::GuardWithIf);
+        rows.vectorize(row_x, std::max(lanes / 2, 1), TailStrategy::GuardWithIf);
+    }
     // The border strips are a few elements per row: their loops stay scalar.
     for (int i = 0; i < lc.plane.num_update_definitions(); i++) {
-        if (i != kInputPlaneInteriorUpdate) {
+        if (i != kInputPlaneInteriorUpdate && i != kInputPlaneRowEndUpdate) {
             lc.plane.update(i).unscheduled();
         }
     }
@@ -72,7 +75,7 @@ void stage_input_plane(LoweredConv &lc, const ScheduleChoice &choice, const Tile
 }  // namespace
 
 PlaneTile depthwise_plane_tile(const ScheduleChoice &choice) {
-    return {choice.param("lanes") * choice.param("x_vectors"), choice.param("y_rows")};
+    return {choice.param("lanes") * choice.param("x_vectors"), choice.param("y_rows"), choice.param("lanes")};
 }
 
 void schedule_cpu_depthwise_conv(LoweredConv &lc, const ScheduleChoice &choice) {

@@ -64,11 +64,14 @@ Func input_plane(const ImageParam &input, const Func &padded, const Layer &layer
     Var x("x"), y("y"), c("c"), n("n");
     Expr width = input.dim(0).extent(), height = input.dim(1).extent();
     plane(x, y, c, n) = undef<float>();
-    RDom interior(0, width, 0, height, "interior");
+    const int run = tile.row_run;
+    RDom interior(0, max(width - 1, 0) / run * run, 0, height, "interior");
+    RDom row_end(max(width - run, 0), min(width, run), 0, height, "row_end");
     // Through `padded`, although every element is inside: a vectorized row whose last vector
     // overhangs the row must not load past the input's end (Halide 14 predicates the stores of a
     // guarded vector loop but not its loads); the boundary condition clamps that vector's lanes.
     plane(interior.x, interior.y, c, n) = padded(interior.x, interior.y, c, n);
+    plane(row_end.x, row_end.y, c, n) = padded(row_end.x, row_end.y, c, n);
     for (const BorderStrip &strip : border_strips(resolved_padding(layer), width, height)) {
         RDom border(strip.x, strip.width, strip.y, strip.height, "border");
         plane(border.x, border.y, c, n) = padded(border.x, border.y, c, n);

@@ -16,13 +16,22 @@ namespace convc {
 // A schedule that computes tiles of `tile` outputs whole reads past that window where the tiles
 // overhang the output: the plane is zero there, so that every value read was written
 // (schedules/tile_overhang.h says why it matters).
+//
+// `row_run` > 1 copies each row of the interior in whole runs of that many elements: the runs
+// that fit from the left short of the last, then one run that ends at the row's end (and
+// overlaps the one before where the width is not a multiple of the run).
+// A vector copy cut short instead ends in a guarded tail, which Halide 14 turns into masked
+// stores (vmaskmovps), slow on AMD's Zen 3.
 struct PlaneTile {
     int columns = 1, rows = 1;
+    int row_run = 1;
 };
 Halide::Func input_plane(const Halide::ImageParam &input, const Halide::Func &padded, const Layer &layer,
                          PlaneTile tile = {});
 
-// The copy of the interior: the definition of the plane a schedule vectorizes.
+// The copy of the interior, the definitions of the plane a schedule vectorizes: the whole runs
+// from the left, and the run that ends each row (rows narrower than a run: the whole row).
 constexpr int kInputPlaneInteriorUpdate = 0;
+constexpr int kInputPlaneRowEndUpdate = 1;
 
 }  // namespace convc
