@@ -92,8 +92,8 @@ std::vector<Contender> time_in_turns(const Layer &layer, const Halide::Target &t
 // The threads Halide's pool runs kernels on in this process: HL_NUM_THREADS, else every core.
 int kernel_thread_count();
 
-// A CheckedKernel timed once.
+// A CheckedKernel timed once. The tuner's own timings (tune_module.cpp) say how long.
 Measurement measure_schedule(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule,
-                             const LayerTrial &trial, double min_seconds = 0.15, bool also_one_thread = false);
+                             const LayerTrial &trial, double min_seconds, bool also_one_thread = false);
 
 }  // namespace convc
