@@ -53,9 +53,9 @@ void stage_input_plane(LoweredConv &lc, const ScheduleChoice &choice, const Tile
     const Var channel = lc.plane.args()[2];
     lc.plane.store_at(lc.output, lc.k).compute_at(lc.output, t.channel).fold_storage(channel, 2);
     lc.plane.store_in(MemoryType::Heap);
-    // Rows are copied in runs of a vector (depthwise_plane_tile). Halide 14 finishes a guarded
-    // vector loop with scalar iterations: a row narrower than a vector (MobileNetV2's 7) is
-    // copied with half vectors.
+    // Rows are copied in runs of a vector (depthwise_plane_tile), so the guards below never cut
+    // a vector short where a row holds one; a row narrower than a vector (MobileNetV2's 7) is
+    // copied with half vectors, its last one guarded.
     const int lanes = choice.param("lanes");
     Expr width = lc.input.dim(0).extent();
     for (int copy : {kInputPlaneInteriorUpdate, kInputPlaneRowEndUpdate}) {

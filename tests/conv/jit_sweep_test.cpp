@@ -368,10 +368,10 @@ TEST(DepthwiseFamily, StridedStagedPlaneWithAChannelPerTaskMatchesReference) {
     expect_every_choice_matches(layer, input, {base, v});
 }
 
-// A staged plane's rows are copied in whole vectors, the last one shifted inward: a guarded
-// vector tail became masked stores (vmaskmovps), which took about a third of the 384-channel
-// 14x14 layer's time on AMD's Zen 3 (twenty-first session). Checked in the code LLVM emits for
-// an AVX2 target, whatever the host, on rows that are not a multiple of 8 wide.
+// A staged plane's rows are copied in whole vectors, the last one shifted inward: with a
+// guarded vector tail, which became masked stores (vmaskmovps), the rows' copy took about half
+// of the 384-channel 14x14 layer's time on AMD's Zen 3 (twenty-first session). Checked in the
+// code LLVM emits for an AVX2 target, whatever the host, on rows not a multiple of 8 wide.
 TEST(DepthwiseFamily, StagedPlaneRowsAreCopiedWithoutMaskedStores) {
     const Halide::Target avx2("x86-64-linux-avx-avx2-f16c-fma-sse41");
     for (int width : {14, 23}) {
