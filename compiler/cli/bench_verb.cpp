@@ -97,8 +97,9 @@ int bench_rows(const BenchOptions &o) {
         rows.push_back(bench_layer(layer, target, selector.select(layer, target), threads, o.versus == "onednn", peak));
     }
     // Measured again once the layers ran, and the higher figure kept: the first measurement in
-    // a fresh process has run its two tasks on one core for the whole of its timing, one run
-    // in three (2 threads on the EPYC host: 92-97 GFLOP/s, then 181-191 in the same process).
+    // a fresh process has run its two tasks on one core for the whole of its timing (on the
+    // EPYC host, 2 threads: 94.5 and 96.9 GFLOP/s in two processes of seven, 160-191 in the
+    // others, and 184.9 measured next in the process that read 96.9).
     peak = std::fmax(peak, measure_peak());
     for (BenchRow &row : rows) {
         row.peak_gflops = peak;
