@@ -214,6 +214,10 @@ bool stages_input_plane(const ScheduleChoice &choice) {
     return ends_with(choice.family, "_depthwise") && choice.param("stage_input") != 0;
 }
 
+bool splits_column_phases(const ScheduleChoice &choice) {
+    return ends_with(choice.family, "_depthwise") && choice.param("stage_input") == 2;
+}
+
 bool schedule_applies(const ScheduleChoice &choice, const Layer &layer, const Halide::Target &target) {
     return is_autoscheduler(choice) || fits_any_space(choice, schedule_spaces(layer, target));
 }

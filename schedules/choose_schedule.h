@@ -46,5 +46,7 @@ bool is_flat_plane(const ScheduleChoice &choice);         // on lower_flat_plane
 bool packs_weights(const ScheduleChoice &choice);
 // A depthwise choice that reads lower_conv2d(..., ConvInput::Plane)'s input plane.
 bool stages_input_plane(const ScheduleChoice &choice);
+// A depthwise choice that reads lower_conv2d(..., ConvInput::PlanePhases)'s column phases.
+bool splits_column_phases(const ScheduleChoice &choice);
 
 }  // namespace convc

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "lower/column_phases.h"
 #include "schedules/cpu_blocked_conv.h"
 #include "schedules/cpu_direct_conv.h"
 #include "schedules/cpu_parallel_tasks.h"
@@ -66,7 +67,7 @@ ScheduleSpace cpu_depthwise_space(const std::string &family, int lanes, int regi
             {{"lanes", {lanes}},
              {"x_vectors", x_vectors},
              {"y_rows", {1, 2, 4, 7}},
-             {"stage_input", {0, 1}},
+             {"stage_input", column_phases_fit(layer, lanes) ? std::vector<int>{0, 1, 2} : std::vector<int>{0, 1}},
              {"unroll_taps", unroll},
              {"tasks", parallel_task_counts()}},
             registers};

@@ -72,6 +72,36 @@ void stage_input_plane(LoweredConv &lc, const ScheduleChoice &choice, const Tile
     }
 }
 
+// The column phases in place of the plane: stored and computed as the plane is, their
+// interior copied a run of `lanes` column groups of every phase at a time, from two dense
+// vectors per phase-group run (lower/column_phases.h).
+void stage_column_phases(LoweredConv &lc, const ScheduleChoice &choice, const TileLoops &t) {
+    ColumnPhases &cp = lc.phases;
+    const Var channel = cp.phases.args()[3];
+    cp.phases.store_at(lc.output, lc.k).compute_at(lc.output, t.channel).fold_storage(channel, 2);
+    cp.phases.store_in(MemoryType::Heap);
+    const int lanes = choice.param("lanes");
+    const std::pair<int, Func *> copies[] = {{kPhasesRunsUpdate, &cp.runs_source},
+                                             {kPhasesLastRunUpdate, &cp.last_run_source}};
+    for (const auto &[update, source] : copies) {
+        Stage copy = cp.phases.update(update);
+        const std::vector<Internal::ReductionVariable> &rvars = copy.get_schedule().rvars();
+        RVar group(rvars[0].var), phase(rvars[1].var), row(rvars[2].var);
+        RVar run(rvars[0].var + "_run"), in_run(rvars[0].var + "_in_run");
+        copy.split(group, run, in_run, lanes, TailStrategy::GuardWithIf)
+            .reorder(in_run, phase, run, row)
+            .vectorize(in_run)
+            .unroll(phase);
+        Var x = source->args()[0];
+        source->compute_at(cp.phases, run).bound_extent(x, lanes * cp.stride).vectorize(x, lanes);
+    }
+    for (int i = 0; i < cp.phases.num_update_definitions(); i++) {
+        if (i != kPhasesRunsUpdate && i != kPhasesLastRunUpdate) {
+            cp.phases.update(i).unscheduled();
+        }
+    }
+}
+
 }  // namespace
 
 PlaneTile depthwise_plane_tile(const ScheduleChoice &choice) {
@@ -87,7 +117,9 @@ void schedule_cpu_depthwise_conv(LoweredConv &lc, const ScheduleChoice &choice) 
     Stage whole_tiles = lc.output.specialize(out.dim(0).extent() >= tile_x && out.dim(1).extent() >= tile_y);
     tile_planes(whole_tiles, lc, choice, t, TailStrategy::ShiftInwards);
     tile_planes(lc.output, lc, choice, t, TailStrategy::GuardWithIf);
-    if (stages_input_plane(choice)) {
+    if (splits_column_phases(choice)) {
+        stage_column_phases(lc, choice, t);
+    } else if (stages_input_plane(choice)) {
         stage_input_plane(lc, choice, t);
     }
 

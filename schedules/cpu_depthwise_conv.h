@@ -17,10 +17,12 @@ namespace convc {
 //   unroll_taps  1: the whole kernel window is unrolled
 //   stage_input  1: each task iteration materializes its channel's padded plane
 //                (lower/input_plane.h) and the taps read it with no boundary condition;
+//                2 (column_phases_fit layers): the plane's columns by phase of the stride
+//                instead (lower/column_phases.h), so that the taps read dense vectors;
 //                0: the taps read the input through the padding mode
 //   tasks        parallel_task_counts(), over the channels of an image
-// The layer must be lowered with ConvInput::Plane and depthwise_plane_tile(choice) when
-// stages_input_plane(choice).
+// The layer must be lowered with depthwise_plane_tile(choice) and ConvInput::PlanePhases when
+// splits_column_phases(choice), else ConvInput::Plane when stages_input_plane(choice).
 void schedule_cpu_depthwise_conv(LoweredConv &lc, const ScheduleChoice &choice);
 PlaneTile depthwise_plane_tile(const ScheduleChoice &choice);
 

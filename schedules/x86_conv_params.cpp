@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "lower/column_phases.h"
 #include "lower/conv2d_blocked.h"
 #include "spec/layer_geometry.h"
 
@@ -247,10 +248,18 @@ int depthwise_tile_rows(const Layer &layer) {
 // (one row of 4 vectors, padding evaluated per tap), one thread, side by side: MobileNetV2's
 // 112x112 layer 79-93 GFLOP/s against 42 (docs/performance.md). Strided layers too: the
 // stride-2 56x56 layer ran at 30-37 GFLOP/s on the two alternating planes, against 23-24 for 2
-// vectors read in place, the previous default (one thread, 2026-11-26, ninth session).
+// vectors read in place, the previous default (one thread, 2026-11-26, ninth session). Where
+// the rows hold whole runs of column phases the taps read those instead of strided vectors:
+// the same layer 33.9 / 17.1 GFLOP/s against 27.3 / 14.3 on the plane (AVX2, two threads /
+// one, side by side, twenty-first session).
 ScheduleChoice x86_depthwise_default(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
-    return cpu_depthwise_choice(family(isa, "depthwise"), isa.lanes, 1, depthwise_tile_rows(layer), layer);
+    ScheduleChoice choice =
+        cpu_depthwise_choice(family(isa, "depthwise"), isa.lanes, 1, depthwise_tile_rows(layer), layer);
+    if (column_phases_fit(layer, isa.lanes)) {
+        choice.params["stage_input"] = 2;
+    }
+    return choice;
 }
 
 ScheduleSpace x86_lane_blocked_space(const Layer &layer, const Target &target) {

@@ -25,10 +25,14 @@ LoweredConv lower_conv2d(const Layer &layer, ConvInput source, PlaneTile tile) {
     lc.output = Func(layer.name);
 
     lc.padded(lc.x, lc.y, lc.k, lc.n) = layer_input(lc.input, layer)(lc.x, lc.y, lc.k, lc.n);
+    Func read = lc.padded;
     if (source == ConvInput::Plane) {
         lc.plane = input_plane(lc.input, lc.padded, layer, tile);
+        read = lc.plane;
+    } else if (source == ConvInput::PlanePhases) {
+        lc.phases = column_phases(lc.input, lc.padded, layer, tile);
+        read = plane_from_phases(lc.phases);
     }
-    const Func &read = source == ConvInput::Plane ? lc.plane : lc.padded;
 
     const int group_in = static_cast<int>(layer.in_channels / layer.groups);
     const int group_out = static_cast<int>(layer.out_channels / layer.groups);

@@ -5,6 +5,7 @@
 
 #include "Halide.h"
 
+#include "lower/column_phases.h"
 #include "lower/input_plane.h"
 #include "lower/layer_io.h"
 #include "spec/layer.h"
@@ -20,6 +21,7 @@ struct LoweredConv {
     Halide::ImageParam bias;  // defined only when the layer has a bias
     Halide::Func padded;      // input under the padding mode (reads are clamped even without padding)
     Halide::Func plane;       // with ConvInput::Plane only: what the reduction reads (lower/input_plane.h)
+    ColumnPhases phases;      // with ConvInput::PlanePhases only: the plane by column phase (column_phases.h)
     bool samples_input = false;  // a 1x1 kernel (with ConvInput::Padded): the taps read `sampled`
     Halide::Func sampled;        // lower/layer_io.h sampled_input
     bool channels_last = false;  // layout: nhwc, the input's channels innermost in memory
@@ -33,11 +35,12 @@ struct LoweredConv {
     std::vector<Halide::Argument> arguments() const;
 };
 
-// What the reduction reads: `padded` itself, or an input plane a schedule materializes per
-// channel (lower/input_plane.h). The values are the same; the plane exists for schedules.
-enum class ConvInput { Padded, Plane };
+// What the reduction reads: `padded` itself, an input plane a schedule materializes per
+// channel (lower/input_plane.h), or that plane's columns by phase of the stride
+// (lower/column_phases.h). The values are the same; plane and phases exist for schedules.
+enum class ConvInput { Padded, Plane, PlanePhases };
 
-// `tile`: with ConvInput::Plane, the outputs a schedule's tile computes whole (input_plane.h).
+// `tile`: with a plane, the outputs a schedule's tile computes whole (input_plane.h).
 LoweredConv lower_conv2d(const Layer &layer, ConvInput source = ConvInput::Padded, PlaneTile tile = {});
 
 }  // namespace convc

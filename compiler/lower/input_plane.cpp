@@ -72,15 +72,22 @@ Func input_plane(const ImageParam &input, const Func &padded, const Layer &layer
     // guarded vector loop but not its loads); the boundary condition clamps that vector's lanes.
     plane(interior.x, interior.y, c, n) = padded(interior.x, interior.y, c, n);
     plane(row_end.x, row_end.y, c, n) = padded(row_end.x, row_end.y, c, n);
-    for (const BorderStrip &strip : border_strips(resolved_padding(layer), width, height)) {
-        RDom border(strip.x, strip.width, strip.y, strip.height, "border");
-        plane(border.x, border.y, c, n) = padded(border.x, border.y, c, n);
-    }
-    for (const BorderStrip &strip : overhang_strips(layer, width, height, tile)) {
-        RDom beyond(strip.x, strip.width, strip.y, strip.height, "beyond");
-        plane(beyond.x, beyond.y, c, n) = 0.0f;
+    for (const PlaneRect &rect : plane_border(layer, width, height, tile)) {
+        RDom border(rect.x, rect.width, rect.y, rect.height, rect.zero ? "beyond" : "border");
+        plane(border.x, border.y, c, n) = rect.zero ? Expr(0.0f) : padded(border.x, border.y, c, n);
     }
     return plane;
+}
+
+std::vector<PlaneRect> plane_border(const Layer &layer, const Expr &width, const Expr &height, PlaneTile tile) {
+    std::vector<PlaneRect> rects;
+    for (const BorderStrip &strip : border_strips(resolved_padding(layer), width, height)) {
+        rects.push_back({strip.x, strip.width, strip.y, strip.height, false});
+    }
+    for (const BorderStrip &strip : overhang_strips(layer, width, height, tile)) {
+        rects.push_back({strip.x, strip.width, strip.y, strip.height, true});
+    }
+    return rects;
 }
 
 }  // namespace convc

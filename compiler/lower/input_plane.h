@@ -1,5 +1,7 @@
 #pragma once
 
+#include <vector>
+
 #include "Halide.h"
 
 #include "spec/layer.h"
@@ -28,6 +30,15 @@ struct PlaneTile {
 };
 Halide::Func input_plane(const Halide::ImageParam &input, const Halide::Func &padded, const Layer &layer,
                          PlaneTile tile = {});
+
+// The plane's border, rectangle by rectangle in input coordinates: the strips of padding
+// (through the padding mode), then those past the window that whole tiles read (zero).
+struct PlaneRect {
+    Halide::Expr x, width, y, height;
+    bool zero = false;
+};
+std::vector<PlaneRect> plane_border(const Layer &layer, const Halide::Expr &width, const Halide::Expr &height,
+                                    PlaneTile tile);
 
 // The copy of the interior, the definitions of the plane a schedule vectorizes: the whole runs
 // from the left, and the run that ends each row (rows narrower than a run: the whole row).

@@ -78,9 +78,11 @@ LayerPipeline flat_plane_pipeline(const Layer &layer, const ScheduleChoice &sche
 }
 
 LayerPipeline row_pipeline(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule) {
-    LoweredConv lc = stages_input_plane(schedule)
-                         ? lower_conv2d(layer, ConvInput::Plane, depthwise_plane_tile(schedule))
-                         : lower_conv2d(layer);
+    ConvInput source = splits_column_phases(schedule) ? ConvInput::PlanePhases
+                       : stages_input_plane(schedule)  ? ConvInput::Plane
+                                                       : ConvInput::Padded;
+    LoweredConv lc = source == ConvInput::Padded ? lower_conv2d(layer)
+                                                 : lower_conv2d(layer, source, depthwise_plane_tile(schedule));
     if (is_autoscheduler(schedule)) {
         LayerPipeline lp = unpacked_weight_pipeline(lc);
         autoschedule_layer(lp.pipeline, lc, layer, target, schedule.family.substr(5));

@@ -9,6 +9,7 @@
 
 #include "io/memory_layout.h"
 #include "jit/jit_layer.h"
+#include "lower/column_phases.h"
 #include "pipeline/layer_pipeline.h"
 #include "schedules/cpu_blocked_conv.h"
 #include "schedules/cpu_conv_space.h"
@@ -310,6 +311,9 @@ std::vector<FamilyCase> depthwise_cases() {
     // task Halide 14 emitted an aligned move at an unaligned address here (4 vectors, 7 rows).
     Layer fixed_s2_k5 = conv_layer(8, 8, {5, 5}, {2, 2}, {2, 2}, {1, 1}, 8);
     fixed_s2_k5.input_shape = convc::Shape4{1, 8, 57, 57};
+    // MobileNetV2's stride-2 shape, rows of whole column-phase runs (stage_input 2).
+    Layer fixed_s2_56 = conv_layer(6, 6, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 6);
+    fixed_s2_56.input_shape = convc::Shape4{1, 6, 17, 56};
     return {
         {"k3_p1", conv_layer(8, 8, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 8), {1, 8, 19, 37}},
         {"k3_s2_zeros", conv_layer(6, 6, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 6, false), {2, 6, 23, 35}},
@@ -326,6 +330,7 @@ std::vector<FamilyCase> depthwise_cases() {
         {"fixed_circular_rows_of_4", circular_4, {1, 5, 22, 4}},
         {"fixed_s2_k5_57", fixed_s2_k5, {1, 8, 57, 57}},
         {"narrow_3", conv_layer(2, 2, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 2), {1, 2, 5, 3}},
+        {"fixed_s2_56", fixed_s2_56, {1, 6, 17, 56}},
     };
 }
 
@@ -344,6 +349,17 @@ TEST_P(DepthwiseSweep, EveryTileMatchesReference) {
         v.params["unroll_taps"] = base.param("unroll_taps") ? unroll : 0;
         v.params["tasks"] = tasks;
         choices.push_back(v);
+    }
+    // Column phases where they fit: fixed widths of 16 strided columns and more (odd ones too).
+    if (convc::column_phases_fit(c.layer, base.param("lanes"))) {
+        for (auto [x_vectors, y_rows, tasks] : {std::tuple{1, 4, 16}, std::tuple{2, 2, 0}, std::tuple{4, 7, 1}}) {
+            convc::ScheduleChoice v = base;
+            v.params["x_vectors"] = x_vectors;
+            v.params["y_rows"] = y_rows;
+            v.params["stage_input"] = 2;
+            v.params["tasks"] = tasks;
+            choices.push_back(v);
+        }
     }
     expect_every_choice_matches(c.layer, c.input, choices);
 }
