@@ -38,21 +38,33 @@ void tile_planes(Stage stage, LoweredConv &lc, const ScheduleChoice &choice, con
     parallelize_task_iterations(stage, lc.k, t.channel, out.dim(2).extent(), choice.param("tasks"), min_channels);
 }
 
+// Storage for planes, allocated once per task on the heap and reused by its channels: a heap
+// plane per channel ran the 14x14 layer at 26-46 GFLOP/s, against 56-66 for a plane per
+// channel on the stack and 40-64 for a folded one (one thread).
+// Two planes, not one: with one, the last tile's reads can have constant indices, and Halide
+// 14 loads a stride-2 vector at an odd constant index from the even index below it, marked
+// 64-byte aligned (seen in the LLVM IR: `align 64` 8 bytes past a boundary): SIGSEGV.
+// Alternating planes keep the channel in every index, as long as a task takes two channels
+// or more (tile_planes): with one, its channel loop vanished and the indices were constants
+// again (a 5x7 window, stride 2 along 9-wide rows, a channel a task). Side by side, one
+// thread, the 32-channel 112x112 layer ran the same with either plane count (84-91 GFLOP/s);
+// the stride-2 56x56 layer about a tenth slower with two (29.8-37.1 against 34.1-40.6).
+void stage_per_channel(Func staged, const Var &channel, LoweredConv &lc, const TileLoops &t) {
+    staged.store_at(lc.output, lc.k).compute_at(lc.output, t.channel).fold_storage(channel, 2);
+    staged.store_in(MemoryType::Heap);
+}
+
+// The border strips are a few elements per row: their loops stay scalar.
+void leave_border_scalar(Func staged, int first_copy, int second_copy) {
+    for (int i = 0; i < staged.num_update_definitions(); i++) {
+        if (i != first_copy && i != second_copy) {
+            staged.update(i).unscheduled();
+        }
+    }
+}
+
 void stage_input_plane(LoweredConv &lc, const ScheduleChoice &choice, const TileLoops &t) {
-    // Storage for planes, allocated once per task on the heap and reused by its channels: a heap
-    // plane per channel ran the 14x14 layer at 26-46 GFLOP/s, against 56-66 for a plane per
-    // channel on the stack and 40-64 for a folded one (one thread).
-    // Two planes, not one: with one, the last tile's reads can have constant indices, and Halide
-    // 14 loads a stride-2 vector at an odd constant index from the even index below it, marked
-    // 64-byte aligned (seen in the LLVM IR: `align 64` 8 bytes past a boundary): SIGSEGV.
-    // Alternating planes keep the channel in every index, as long as a task takes two channels
-    // or more (tile_planes): with one, its channel loop vanished and the indices were constants
-    // again (a 5x7 window, stride 2 along 9-wide rows, a channel a task). Side by side, one
-    // thread, the 32-channel 112x112 layer ran the same with either plane count (84-91 GFLOP/s);
-    // the stride-2 56x56 layer about a tenth slower with two (29.8-37.1 against 34.1-40.6).
-    const Var channel = lc.plane.args()[2];
-    lc.plane.store_at(lc.output, lc.k).compute_at(lc.output, t.channel).fold_storage(channel, 2);
-    lc.plane.store_in(MemoryType::Heap);
+    stage_per_channel(lc.plane, lc.plane.args()[2], lc, t);
     // Rows are copied in runs of a vector (depthwise_plane_tile), so the guards below never cut
     // a vector short where a row holds one; a row narrower than a vector (MobileNetV2's 7) is
     // copied with half vectors, its last one guarded.
@@ -64,22 +76,15 @@ void stage_input_plane(LoweredConv &lc, const ScheduleChoice &choice, const Tile
         rows.specialize(width >= lanes).vectorize(row_x, lanes, TailStrategy::GuardWithIf);
         rows.vectorize(row_x, std::max(lanes / 2, 1), TailStrategy::GuardWithIf);
     }
-    // The border strips are a few elements per row: their loops stay scalar.
-    for (int i = 0; i < lc.plane.num_update_definitions(); i++) {
-        if (i != kInputPlaneInteriorUpdate && i != kInputPlaneRowEndUpdate) {
-            lc.plane.update(i).unscheduled();
-        }
-    }
+    leave_border_scalar(lc.plane, kInputPlaneInteriorUpdate, kInputPlaneRowEndUpdate);
 }
 
-// The column phases in place of the plane: stored and computed as the plane is, their
-// interior copied a run of `lanes` column groups of every phase at a time, from two dense
-// vectors per phase-group run (lower/column_phases.h).
+// The column phases in place of the plane, their interior copied a run of `lanes` column
+// groups of every phase at a time, from two dense vectors per phase (lower/column_phases.h).
+// The runs are whole: column_phases_fit layers only.
 void stage_column_phases(LoweredConv &lc, const ScheduleChoice &choice, const TileLoops &t) {
     ColumnPhases &cp = lc.phases;
-    const Var channel = cp.phases.args()[3];
-    cp.phases.store_at(lc.output, lc.k).compute_at(lc.output, t.channel).fold_storage(channel, 2);
-    cp.phases.store_in(MemoryType::Heap);
+    stage_per_channel(cp.phases, cp.phases.args()[3], lc, t);
     const int lanes = choice.param("lanes");
     const std::pair<int, Func *> copies[] = {{kPhasesRunsUpdate, &cp.runs_source},
                                              {kPhasesLastRunUpdate, &cp.last_run_source}};
@@ -95,11 +100,7 @@ void stage_column_phases(LoweredConv &lc, const ScheduleChoice &choice, const Ti
         Var x = source->args()[0];
         source->compute_at(cp.phases, run).bound_extent(x, lanes * cp.stride).vectorize(x, lanes);
     }
-    for (int i = 0; i < cp.phases.num_update_definitions(); i++) {
-        if (i != kPhasesRunsUpdate && i != kPhasesLastRunUpdate) {
-            cp.phases.update(i).unscheduled();
-        }
-    }
+    leave_border_scalar(cp.phases, kPhasesRunsUpdate, kPhasesLastRunUpdate);
 }
 
 }  // namespace
