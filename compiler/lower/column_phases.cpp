@@ -7,7 +7,7 @@ using namespace Halide;
 ColumnPhases column_phases(const ImageParam &input, const Func &padded, const Layer &layer, PlaneTile tile) {
     ColumnPhases cp;
     cp.stride = static_cast<int>(layer.stride.w);
-    const int s = cp.stride, run = tile.row_run;
+    const int s = cp.stride;
     cp.phases = Func("column_phases");
     cp.runs_source = Func("phase_runs_source");
     cp.last_run_source = Func("phase_last_run_source");
@@ -20,8 +20,9 @@ ColumnPhases column_phases(const ImageParam &input, const Func &padded, const La
     Expr width = input.dim(0).extent(), height = input.dim(1).extent();
     // Column groups u whose every phase lies inside the row: x = u * s + q < width.
     Expr groups = width / s;
-    RDom runs(0, max(groups - 1, 0) / run * run, 0, s, 0, height, "runs");
-    RDom last(max(groups - run, 0), min(groups, run), 0, s, 0, height, "last_run");
+    const RowRuns group_runs = row_runs(groups, tile.row_run);
+    RDom runs(0, group_runs.whole, 0, s, 0, height, "runs");
+    RDom last(group_runs.last_min, group_runs.last_extent, 0, s, 0, height, "last_run");
     phases(runs.x, runs.y, runs.z, c, n) = cp.runs_source(runs.x * s + runs.y, runs.z, c, n);
     phases(last.x, last.y, last.z, c, n) = cp.last_run_source(last.x * s + last.y, last.z, c, n);
 

@@ -64,9 +64,9 @@ Func input_plane(const ImageParam &input, const Func &padded, const Layer &layer
     Var x("x"), y("y"), c("c"), n("n");
     Expr width = input.dim(0).extent(), height = input.dim(1).extent();
     plane(x, y, c, n) = undef<float>();
-    const int run = tile.row_run;
-    RDom interior(0, max(width - 1, 0) / run * run, 0, height, "interior");
-    RDom row_end(max(width - run, 0), min(width, run), 0, height, "row_end");
+    const RowRuns runs = row_runs(width, tile.row_run);
+    RDom interior(0, runs.whole, 0, height, "interior");
+    RDom row_end(runs.last_min, runs.last_extent, 0, height, "row_end");
     // Through `padded`, although every element is inside: a vectorized row whose last vector
     // overhangs the row must not load past the input's end (Halide 14 predicates the stores of a
     // guarded vector loop but not its loads); the boundary condition clamps that vector's lanes.
@@ -77,6 +77,10 @@ Func input_plane(const ImageParam &input, const Func &padded, const Layer &layer
         plane(border.x, border.y, c, n) = rect.zero ? Expr(0.0f) : padded(border.x, border.y, c, n);
     }
     return plane;
+}
+
+RowRuns row_runs(const Expr &count, int run) {
+    return {max(count - 1, 0) / run * run, max(count - run, 0), min(count, run)};
 }
 
 std::vector<PlaneRect> plane_border(const Layer &layer, const Expr &width, const Expr &height, PlaneTile tile) {

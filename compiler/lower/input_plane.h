@@ -31,6 +31,15 @@ struct PlaneTile {
 Halide::Func input_plane(const Halide::ImageParam &input, const Halide::Func &padded, const Layer &layer,
                          PlaneTile tile = {});
 
+// A row of `count` elements cut into copies of `run`: [0, whole) in whole runs, short of the
+// last, then [last_min, last_min + last_extent), the run that ends the row (the whole row where
+// it is narrower than a run). Where `count` is not a multiple of `run` the two overlap, so
+// that no copy ends in a guarded tail.
+struct RowRuns {
+    Halide::Expr whole, last_min, last_extent;
+};
+RowRuns row_runs(const Halide::Expr &count, int run);
+
 // The plane's border, rectangle by rectangle in input coordinates: the strips of padding
 // (through the padding mode), then those past the window that whole tiles read (zero).
 struct PlaneRect {
