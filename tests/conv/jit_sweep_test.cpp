@@ -244,6 +244,9 @@ std::vector<FamilyCase> blocked_cases() {
         // heights: tails).
         {"k7x1_p3x0", conv_layer(12, 32, {7, 1}, {1, 1}, {3, 0}), {2, 12, 17, 9}},
         {"k5x1_s2_replicate", conv_layer(5, 16, {5, 1}, {2, 1}, {2, 0}, {1, 1}, 1, true, PaddingMode::Replicate), {1, 5, 19, 6}},
+        // With 16 registers their NCHW defaults take the input channels a chunk at a time.
+        {"k1x7_p0x3_chunked", conv_layer(8, 24, {1, 7}, {1, 1}, {0, 3}), {1, 8, 9, 17}},
+        {"k7x1_p3x0_chunked", conv_layer(8, 24, {7, 1}, {1, 1}, {3, 0}), {2, 8, 17, 9}},
         {"nhwc_k7x1_p3x0", channels_last(conv_layer(12, 32, {7, 1}, {1, 1}, {3, 0})), {1, 12, 17, 9}},
         {"nhwc_k5x1_s2_reflect", channels_last(conv_layer(5, 48, {5, 1}, {2, 1}, {2, 0}, {1, 1}, 1, true, PaddingMode::Reflect)),
          {2, 5, 19, 6}},

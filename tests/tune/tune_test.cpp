@@ -328,6 +328,19 @@ TEST(ScheduleSpace, AvxDefaultsFitTheRowAndTheCache) {
     EXPECT_EQ(halved.param("k_vectors"), 2) << halved.to_string();  // 4 vectors: 1.4 MB of weights
     expect_fits(halved, inception);
 
+    // 16 registers, NCHW: the input channels a chunk at a time, 3 x 3 tiles, the 7x1's down a column.
+    const Halide::Target avx2("x86-64-linux-avx-avx2-f16c-fma-sse41");
+    for (convc::HW kernel : {convc::HW{1, 7}, convc::HW{7, 1}}) {
+        convc::Layer planar = square_layer(768, 192, 17);
+        planar.kernel = kernel;
+        planar.padding = {kernel.h / 2, kernel.w / 2};
+        convc::ScheduleChoice chunked = convc::default_schedule(planar, avx2);
+        EXPECT_EQ(chunked.param("channel_chunk"), 4) << chunked.to_string();
+        EXPECT_EQ(chunked.param("unroll_taps"), 0) << chunked.to_string();
+        EXPECT_EQ(chunked.param("columns"), kernel.w == 1 ? 1 : 0) << chunked.to_string();
+        EXPECT_TRUE(convc::fits_any_space(chunked, convc::schedule_spaces(planar, avx2))) << chunked.to_string();
+    }
+
     convc::Layer strided = square_layer(256, 512, 56);
     strided.kernel = {1, 1};
     strided.padding = {0, 0};
