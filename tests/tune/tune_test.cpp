@@ -341,6 +341,16 @@ TEST(ScheduleSpace, AvxDefaultsFitTheRowAndTheCache) {
         EXPECT_TRUE(convc::fits_any_space(chunked, convc::schedule_spaces(planar, avx2))) << chunked.to_string();
     }
 
+    // 16 registers: a 7-pixel row in one tile of one channel vector, in either layout.
+    for (convc::MemoryLayout layout : {convc::MemoryLayout::Nchw, convc::MemoryLayout::Nhwc}) {
+        convc::Layer row7 = square_layer(512, 512, 7);
+        row7.layout = layout;
+        convc::ScheduleChoice whole_row7 = convc::default_schedule(row7, avx2);
+        EXPECT_EQ(whole_row7.param("x_pixels"), 7) << whole_row7.to_string();
+        EXPECT_EQ(whole_row7.param("k_vectors"), 1) << whole_row7.to_string();
+        EXPECT_TRUE(convc::fits_any_space(whole_row7, convc::schedule_spaces(row7, avx2))) << whole_row7.to_string();
+    }
+
     convc::Layer strided = square_layer(256, 512, 56);
     strided.kernel = {1, 1};
     strided.padding = {0, 0};
