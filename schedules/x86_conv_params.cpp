@@ -183,8 +183,9 @@ bool long_one_axis_window(const Layer &layer) {
 // sums in memory, taking the input channels 4 at a time (channel_chunk), the taps a loop and
 // 3 pixels x 3 channel vectors a tile, the 7x1's tile down a column. Side by side on an AMD
 // EPYC (Zen 3), 2026-11-28, two threads / one: 1x7 143-156 / 76-78 GFLOP/s against the
-// default's 116-126 / 60-66, 7x1 134 / 68 against 89 / 46. Not on 3x3 layers (256@14, 512@7,
-// the dilated 256@28): chunked 4 x 2 tiles ran 0.70-1.17x of their defaults there.
+// default's 116-126 / 41-66 (6 rounds), 7x1 134 / 68 against 89 / 46 (best of 5). Not on 3x3
+// layers (256@14, 512@7, the dilated 256@28): chunked 4 x 2 tiles ran 0.70-1.17x of their
+// defaults there.
 void chunk_long_one_axis_window(ScheduleChoice &c, const Layer &layer, int block) {
     constexpr int kChunk = 4, kTileVectors = 3, kTilePixels = 3;
     const int64_t channels = layer.in_channels / layer.groups;
