@@ -34,6 +34,8 @@ bool strided_pointwise(const Layer &layer);
 // A layer whose window reaches into zero padding: the layers that may skip those taps (trim_taps).
 bool pads_with_zeros(const Layer &layer);
 
-bool blocked_tile_fits(int x_pixels, int k_vectors, int vector_registers);
+// The register tile fits `vector_registers`, and the choice does not take staged rows in
+// chunks of input channels (see the definition).
+bool blocked_choice_fits(const ScheduleChoice &choice, int vector_registers);
 
 }  // namespace convc

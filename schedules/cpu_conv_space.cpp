@@ -118,7 +118,7 @@ bool fits_space(const ScheduleChoice &choice, const ScheduleSpace &space) {
         return direct_tile_fits(choice.param("x_vectors"), choice.param("y_rows"), space.register_budget);
     }
     if (choice.params.count("k_vectors") && space.register_budget > 0) {
-        return blocked_tile_fits(choice.param("x_pixels"), choice.param("k_vectors"), space.register_budget);
+        return blocked_choice_fits(choice, space.register_budget);
     }
     return true;
 }

@@ -358,6 +358,9 @@ TEST(ScheduleSpace, AvxDefaultsFitTheRowAndTheCache) {
     convc::ScheduleChoice sampled = convc::default_schedule(strided, avx512);
     EXPECT_EQ(sampled.param("stage_rows"), 1) << sampled.to_string();
     expect_fits(sampled, strided);
+    convc::ScheduleChoice chunked_rows = sampled;  // ran 60x slower: out of the space
+    chunked_rows.params["channel_chunk"] = 16;
+    EXPECT_FALSE(convc::fits_any_space(chunked_rows, convc::schedule_spaces(strided, avx512)));
     convc::ScheduleChoice rows = convc::x86_direct_default(strided, avx512);  // 28-pixel rows
     EXPECT_EQ(rows.param("x_vectors"), 2) << rows.to_string();
     EXPECT_EQ(rows.param("tile_k"), 12) << rows.to_string();
