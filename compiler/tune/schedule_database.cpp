@@ -1,8 +1,11 @@
 #include "tune/schedule_database.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <iterator>
+#include <set>
 #include <sstream>
 
 #include <yaml-cpp/yaml.h>
@@ -33,6 +36,22 @@ TunedEntry read_entry(const YAML::Node &node) {
     e.threads = node["threads"].as<int>(0);
     e.candidates = node["candidates"].as<int>(0);
     return e;
+}
+
+// How alike two layer signatures are: the space-separated fields they share, less those that
+// only one of them has. A field with another value counts against them twice (each side has
+// its own), a field that one lacks (`layout=nhwc`) once: so the same shape in the other layout
+// is nearer than a layer with another stride.
+int likeness(const std::string &a, const std::string &b) {
+    auto fields = [](const std::string &signature) {
+        std::istringstream in(signature);
+        return std::set<std::string>{std::istream_iterator<std::string>(in), std::istream_iterator<std::string>()};
+    };
+    std::set<std::string> first = fields(a), second = fields(b);
+    int shared = static_cast<int>(
+        std::count_if(first.begin(), first.end(), [&](const std::string &field) { return second.count(field) > 0; }));
+    int unshared = static_cast<int>(first.size() + second.size()) - 2 * shared;
+    return shared - unshared;
 }
 
 std::string rounded(double value) {
@@ -88,6 +107,23 @@ std::optional<TunedEntry> ScheduleDatabase::find(const Layer &layer, const Halid
         return std::nullopt;
     }
     return it->second;
+}
+
+std::vector<ScheduleChoice> ScheduleDatabase::nearest_schedules(const Layer &layer,
+                                                               const Halide::Target &target) const {
+    const Key own = key_of(layer, target);
+    std::vector<std::pair<int, const TunedEntry *>> others;  // (likeness, entry), in key order
+    for (const auto &[key, entry] : entries_) {
+        if (key.target == own.target && key.halide == own.halide && key.layer != own.layer) {
+            others.emplace_back(likeness(key.layer, own.layer), &entry);
+        }
+    }
+    std::stable_sort(others.begin(), others.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+    std::vector<ScheduleChoice> nearest;
+    for (const auto &other : others) {
+        nearest.push_back(other.second->schedule);
+    }
+    return nearest;
 }
 
 void ScheduleDatabase::store(const Layer &layer, const Halide::Target &target, const TunedEntry &entry) {

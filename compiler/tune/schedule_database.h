@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "Halide.h"
 
@@ -30,6 +31,11 @@ public:
     static ScheduleDatabase load(const std::string &path);
 
     std::optional<TunedEntry> find(const Layer &layer, const Halide::Target &target) const;
+    // The schedules stored for other layers on the same target and Halide, nearest first: the
+    // more fields of its signature an entry shares with this layer's and the fewer it does not,
+    // the nearer; the same shape in the other layout comes first. Ties keep signature order, so
+    // a tuning run is repeatable.
+    std::vector<ScheduleChoice> nearest_schedules(const Layer &layer, const Halide::Target &target) const;
     void store(const Layer &layer, const Halide::Target &target, const TunedEntry &entry);
     void save() const;
 

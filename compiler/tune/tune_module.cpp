@@ -107,17 +107,41 @@ std::vector<ScheduleChoice> next_batch(CandidateSearch &search, size_t size) {
     return batch;
 }
 
+// Schedules tuned for the nearest other layers that this layer's spaces hold, up to
+// kNeighbourSeeds of them, none the default. A climb from the default moves one parameter at a
+// time and a slow-compiling layer gets 10-50 candidates, while the best points found by hand
+// were four changes away (Inception's 1x7 and 7x1: channel chunks with a 3 x 3 tile); such a
+// point, once stored for one layout or shape, is often good for its neighbours.
+constexpr size_t kNeighbourSeeds = 3;
+
+std::vector<ScheduleChoice> neighbour_seeds(const Layer &layer, const Halide::Target &target,
+                                            const ScheduleDatabase &database, const ScheduleChoice &start) {
+    std::vector<ScheduleChoice> seeds;
+    for (const ScheduleChoice &stored : database.nearest_schedules(layer, target)) {
+        std::optional<ScheduleChoice> seed = complete_schedule(stored, layer, target);
+        if (seed && !is_autoscheduler(*seed) && !(*seed == start) &&
+            std::find(seeds.begin(), seeds.end(), *seed) == seeds.end()) {
+            seeds.push_back(*seed);
+            if (seeds.size() == kNeighbourSeeds) {
+                break;
+            }
+        }
+    }
+    return seeds;
+}
+
 // Searches one layer's space until `deadline`, leaving time to re-measure the leaders. The
 // search starts from the default (always measured), then the layer's database entry (so a
 // second run builds on the first, and an entry from before a family gained parameters is
-// still tried), then the other families' defaults, then a Halide autoscheduler: Adams2019
-// (beam 1) on a CPU, the one Halide 14 autoscheduler that was competitive here; Li2018 on a
-// GPU, the one that schedules for GPUs.
-LayerTuning tune_layer(const Layer &layer, const Halide::Target &target, const std::optional<TunedEntry> &stored,
+// still tried), then the nearest layers' entries, then the other families' defaults, then a
+// Halide autoscheduler: Adams2019 (beam 1) on a CPU, the one Halide 14 autoscheduler that was
+// competitive here; Li2018 on a GPU, the one that schedules for GPUs.
+LayerTuning tune_layer(const Layer &layer, const Halide::Target &target, const ScheduleDatabase &database,
                        Clock::time_point deadline, std::ostream &progress, size_t index, size_t total) {
     Clock::time_point started = Clock::now();
     LayerTrial trial = make_layer_trial(layer);
     ScheduleChoice start = default_schedule(layer, target);
+    const std::optional<TunedEntry> stored = database.find(layer, target);
     // The default and the stored entry are measured however short the budget (a re-run with a
     // few seconds per layer once replaced tuned entries with untimed defaults), and both join
     // the final.
@@ -131,6 +155,9 @@ LayerTuning tune_layer(const Layer &layer, const Halide::Target &target, const s
         }
     }
     const int must_measure = static_cast<int>(always.size());
+    for (const ScheduleChoice &neighbour : neighbour_seeds(layer, target, database, start)) {
+        seeds.push_back(neighbour);
+    }
     // The other families' defaults: a climb from the default never leaves its family, and a
     // random point of another family is rarely near that family's best.
     for (const ScheduleChoice &other : family_defaults(layer, target)) {
@@ -235,8 +262,7 @@ TuneReport tune_module(const ModuleSpec &module, const TargetPlan &plan, double 
             Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
                                std::max(0.0, left / static_cast<double>(work.size() - i))));
         const auto &[layer, target] = work[i];
-        LayerTuning tuning =
-            tune_layer(*layer, target, database.find(*layer, target), deadline, progress, i + 1, work.size());
+        LayerTuning tuning = tune_layer(*layer, target, database, deadline, progress, i + 1, work.size());
         const TunedEntry &entry = tuning.entry;
         database.store(*layer, target, entry);
         database.save();

@@ -461,6 +461,35 @@ TEST(ScheduleDatabase, RoundTripsAndKeysByShapeNotName) {
     fs::remove(path);
 }
 
+// The tuner seeds a layer with its neighbours' entries: the same shape in the other layout
+// first, then the shape that shares more of the signature, never the layer's own entry or
+// one for another target.
+TEST(ScheduleDatabase, NearestSchedulesPutTheOtherLayoutFirst) {
+    convc::Layer layer = square_layer(16, 16, 14);
+    layer.layout = convc::MemoryLayout::Nhwc;
+    convc::Layer other_layout = layer;
+    other_layout.layout = convc::MemoryLayout::Nchw;
+    convc::Layer wider = layer;  // another width and channel count: two more fields differ
+    wider.in_channels = wider.out_channels = 32;
+    wider.input_shape = convc::Shape4{1, 32, 28, 28};
+    convc::Layer strided = layer;  // another stride: one more field differs
+    strided.stride = {2, 2};
+    auto entry = [](int x_pixels) {
+        return convc::TunedEntry{{"x86_avx2_blocked", {{"x_pixels", x_pixels}}}, 1, 1, 1, 1};
+    };
+    convc::ScheduleDatabase db = convc::ScheduleDatabase::load("/nonexistent/convc_db.yaml");
+    db.store(layer, kHost, entry(1));
+    db.store(wider, kHost, entry(2));
+    db.store(strided, kHost, entry(3));
+    db.store(other_layout, kHost, entry(4));
+    db.store(other_layout, Halide::Target("x86-64-linux-sse41"), entry(5));
+    std::vector<convc::ScheduleChoice> nearest = db.nearest_schedules(layer, kHost);
+    ASSERT_EQ(nearest.size(), 3u);
+    EXPECT_EQ(nearest[0], entry(4).schedule);
+    EXPECT_EQ(nearest[1], entry(3).schedule);
+    EXPECT_EQ(nearest[2], entry(2).schedule);
+}
+
 TEST(ScheduleDatabase, MalformedFileIsAClearError) {
     fs::path path = fs::temp_directory_path() / ("convc_db_bad_" + std::to_string(::getpid()) + ".yaml");
     std::ofstream(path) << "entries: [ {layer: x\n";
