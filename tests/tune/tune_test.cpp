@@ -469,7 +469,7 @@ TEST(ScheduleDatabase, NearestSchedulesPutTheOtherLayoutFirst) {
     layer.layout = convc::MemoryLayout::Nhwc;
     convc::Layer other_layout = layer;
     other_layout.layout = convc::MemoryLayout::Nchw;
-    convc::Layer wider = layer;  // another width and channel count: two more fields differ
+    convc::Layer wider = layer;  // other channel counts and width: three fields differ
     wider.in_channels = wider.out_channels = 32;
     wider.input_shape = convc::Shape4{1, 32, 28, 28};
     convc::Layer strided = layer;  // another stride: one more field differs
