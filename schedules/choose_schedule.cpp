@@ -161,9 +161,15 @@ ScheduleChoice default_schedule(const Layer &layer, const Halide::Target &target
     // load feeding one multiply-add: AVX2's 16 registers beside a 56-pixel row. There, on an AMD
     // EPYC (Zen 3), 64->256 at 56x56 ran 91.3 / 44.4 GFLOP/s (2 threads / 1) against the direct
     // default's 124.7 / 55.9.
-    if (x86_flat_pixels_applies(layer, target)) {
+    // Nor where the run is cut into narrower register tiles: there, AVX2's 2 x 6 over a 14-vector
+    // run ran 1x1 64->256 at 56x56 at 112.1 / 57.6 against the stored direct entry's (3 x 4)
+    // 129.6 / 64.9, and 24->144 at 104.5 / 65.4 against 130.6 / 79.7 (2026-11-28).
+    // A strided layer keeps the default measured for it on the AVX-512 host (the blocked family
+    // reading dense samples); the flat family reaches it through tuning.
+    const bool strided = layer.stride.w > 1 || layer.stride.h > 1;
+    if (x86_flat_pixels_applies(layer, target) && !strided) {
         ScheduleChoice flat = x86_flat_pixel_default(layer, target);
-        if (flat.param("tile_k") > 1) {
+        if (flat.param("tile_k") > 1 && flat.param("tile_vectors") == flat.param("x_vectors")) {
             return flat;
         }
     }

@@ -110,6 +110,11 @@ bool fits_space(const ScheduleChoice &choice, const ScheduleSpace &space) {
             return false;
         }
     }
+    // The flat-pixel family's register tile is tile_vectors of its run, which holds whole tiles.
+    if (choice.params.count("tile_vectors") && space.register_budget > 0) {
+        return choice.param("x_vectors") % choice.param("tile_vectors") == 0 &&
+               direct_tile_fits(choice.param("tile_vectors"), choice.param("tile_k"), space.register_budget);
+    }
     if (choice.params.count("tile_k") && space.register_budget > 0) {
         return direct_tile_fits(choice.param("x_vectors"), choice.param("tile_k"), space.register_budget);
     }
@@ -126,7 +131,7 @@ bool fits_space(const ScheduleChoice &choice, const ScheduleSpace &space) {
 std::vector<ScheduleChoice> register_tile_shapes(const ScheduleChoice &choice, const ScheduleSpace &space) {
     // (channel axis, row axis) of each family's tile, as fits_space counts it.
     const std::pair<const char *, const char *> tile_axes[] = {
-        {"tile_k", "x_vectors"}, {"y_rows", "x_vectors"}, {"k_vectors", "x_pixels"}};
+        {"tile_k", "tile_vectors"}, {"tile_k", "x_vectors"}, {"y_rows", "x_vectors"}, {"k_vectors", "x_pixels"}};
     auto axes = std::find_if(std::begin(tile_axes), std::end(tile_axes), [&](const auto &a) {
         return choice.params.count(a.first) && choice.params.count(a.second);
     });

@@ -6,6 +6,7 @@
 #include "schedules/cpu_conv_space.h"
 #include "schedules/cpu_direct_conv.h"
 #include "schedules/cpu_parallel_tasks.h"
+#include "spec/layer_geometry.h"
 
 namespace convc {
 
@@ -15,19 +16,42 @@ namespace {
 
 constexpr int kMaxRunVectors = 16;
 
-// Runs of whole rows that are whole vectors, no taller than the image, whose accumulators for
-// one output channel fit the registers.
-std::vector<int> run_vector_counts(const Layer &layer, int lanes, int registers) {
-    const int width = static_cast<int>(layer.input_shape->at(3));
-    const int height = static_cast<int>(layer.input_shape->at(2));
+struct OutputPlane {
+    int width = 0, height = 0;
+};
+
+OutputPlane output_plane(const Layer &layer) {
+    const Shape4 out = output_shape(layer, *layer.input_shape);
+    return {static_cast<int>(out[3]), static_cast<int>(out[2])};
+}
+
+bool is_strided(const Layer &layer) {
+    return layer.stride.w > 1 || layer.stride.h > 1;
+}
+
+// Runs of whole output rows that are whole vectors, no taller than the image.
+std::vector<int> run_vector_counts(const Layer &layer, int lanes) {
+    const OutputPlane plane = output_plane(layer);
     std::vector<int> counts;
     for (int vectors = 1; vectors <= kMaxRunVectors; vectors++) {
         const int run = vectors * lanes;
-        if (run % width == 0 && run / width <= height && direct_tile_fits(vectors, 1, registers)) {
+        if (run % plane.width == 0 && run / plane.width <= plane.height) {
             counts.push_back(vectors);
         }
     }
     return counts;
+}
+
+// Register tiles' widths that whole-vector runs divide and that fit beside one output channel.
+std::vector<int> register_tile_widths(const std::vector<int> &runs, int registers) {
+    std::vector<int> widths;
+    for (int vectors = 1; vectors <= kMaxRunVectors; vectors++) {
+        bool divides = std::any_of(runs.begin(), runs.end(), [&](int run) { return run % vectors == 0; });
+        if (divides && direct_tile_fits(vectors, 1, registers)) {
+            widths.push_back(vectors);
+        }
+    }
+    return widths;
 }
 
 std::vector<int> channel_tiles(const Layer &layer) {
@@ -49,15 +73,17 @@ int row_store_lanes(int width, int lanes) {
     return store;
 }
 
-// Every loop over the tile unrolls, so that LLVM keeps its accumulators in registers across
-// the loop over input channels.
-void accumulate_per_channel_tile(LoweredFlatPixelConv &lc, const Var &ko, int lanes) {
-    Var jv("jv"), jl("jl");
+// The run's register tiles, tile_vectors vectors each, take turns (jt) over every input
+// channel. Every loop over a tile unrolls, so that LLVM keeps its accumulators in registers
+// across the loop over input channels.
+void accumulate_per_channel_tile(LoweredFlatPixelConv &lc, const Var &ko, int lanes, int tile_vectors) {
+    Var jt("jt"), jv("jv"), jl("jl");
     lc.conv.compute_at(lc.output, ko);
     lc.conv.split(lc.j, jv, jl, lanes).vectorize(jl).unroll(jv).unroll(lc.k);
     lc.conv.update()
-        .split(lc.j, jv, jl, lanes)
-        .reorder(jl, jv, lc.k, lc.r.x, lc.n)
+        .split(lc.j, jt, jv, lanes * tile_vectors)
+        .split(jv, jv, jl, lanes)
+        .reorder(jl, jv, lc.k, lc.r.x, jt, lc.n)
         .vectorize(jl)
         .unroll(jv)
         .unroll(lc.k);
@@ -65,28 +91,44 @@ void accumulate_per_channel_tile(LoweredFlatPixelConv &lc, const Var &ko, int la
 
 // The row tile's sums for every output channel, in memory, updated a chunk of input channels
 // at a time: each channel tile then reads the chunk's strip of the staged run from L1, where
-// the whole strip only fits L2. LLVM still keeps a channel tile's sums in registers across
+// the whole strip only fits L2. LLVM still keeps a register tile's sums in registers across
 // the chunk. The last channel tile is guarded: an update's default, rounding up, would read
 // weights past the last output channel.
-void accumulate_in_chunks(LoweredFlatPixelConv &lc, const Var &row_tile, int lanes, int tile_k, int chunk) {
-    Var jv("jv"), jl("jl"), kt("kt"), kti("kti");
+void accumulate_in_chunks(LoweredFlatPixelConv &lc, const Var &row_tile, int lanes, int tile_vectors, int tile_k,
+                          int chunk) {
+    Var jt("jt"), jv("jv"), jl("jl"), kt("kt"), kti("kti");
     RVar ro("ro"), ri("ri");
     lc.conv.compute_at(lc.output, row_tile);
     lc.conv.split(lc.j, jv, jl, lanes).vectorize(jl);
     lc.conv.update()
         .split(lc.r.x, ro, ri, chunk)
         .split(lc.k, kt, kti, tile_k, TailStrategy::GuardWithIf)
-        .split(lc.j, jv, jl, lanes)
-        .reorder(jl, jv, kti, ri, kt, ro, lc.n)
+        .split(lc.j, jt, jv, lanes * tile_vectors)
+        .split(jv, jv, jl, lanes)
+        .reorder(jl, jv, kti, ri, jt, kt, ro, lc.n)
         .vectorize(jl)
         .unroll(jv)
         .unroll(kti);
 }
 
+// A task's row tile of samples, copied row by row: a row's run of samples is a strided
+// vector of the input, which the flat index would make a gather. The rows start at multiples
+// of the width (tiles are whole rows), so the split puts each column at its own lane.
+void stage_pixels(LoweredFlatPixelConv &lc, const Var &iteration, int lanes) {
+    Var j = lc.pixels.args()[0];
+    lc.pixels.compute_at(lc.output, iteration);
+    if (lc.strided) {
+        Var row("row"), column("column");
+        lc.pixels.split(j, row, column, lc.width).vectorize(column, row_store_lanes(lc.width, lanes));
+    } else {
+        lc.pixels.vectorize(j, lanes);
+    }
+}
+
 }  // namespace
 
-bool flat_pixels_fits(const Layer &layer, int lanes, int registers) {
-    return flat_pixels_applies(layer) && !run_vector_counts(layer, lanes, registers).empty();
+bool flat_pixels_fits(const Layer &layer, int lanes, int /*registers*/) {
+    return flat_pixels_applies(layer) && !run_vector_counts(layer, lanes).empty();
 }
 
 void schedule_cpu_flat_pixel_conv(LoweredFlatPixelConv &lc, const ScheduleChoice &choice) {
@@ -95,7 +137,7 @@ void schedule_cpu_flat_pixel_conv(LoweredFlatPixelConv &lc, const ScheduleChoice
     const int run = choice.param("x_vectors") * lanes;
     const int rows = run / lc.width;
     OutputImageParam out = lc.output.output_buffer();
-    Var yo("yo"), yi("yi"), ko("ko"), ki("ki"), task("task"), iteration("iteration");
+    Var yo("yo"), yi("yi"), ko("ko"), ki("ki"), block("block"), task("task"), iteration("iteration");
     // The last row tile and channel tile are shifted back over their neighbours, which
     // recomputes a few values instead of guarding. A tile is stored row by row, the row's last
     // vector shifted back too: stored as the flat run, the vector that straddles two rows
@@ -108,8 +150,17 @@ void schedule_cpu_flat_pixel_conv(LoweredFlatPixelConv &lc, const ScheduleChoice
         .unroll(ki)
         .reorder(lc.x, yi, ki, ko, yo, lc.n)
         .fuse(yo, lc.n, task);
-
     Expr tiles = (out.dim(1).extent() + rows - 1) / rows * out.dim(3).extent();
+    // Blocks of channel tiles, outermost, make more task iterations of less work each: two
+    // threads share 7 row tiles 4 to 3, 14 (row tile, block) pairs 7 to 7.
+    const int blocks = choice.param("channel_blocks");
+    if (blocks > 1) {
+        Expr channel_tiles = (out.dim(2).extent() + tile_k - 1) / tile_k;
+        lc.output.split(ko, block, ko, (channel_tiles + blocks - 1) / blocks, TailStrategy::GuardWithIf)
+            .reorder(lc.x, yi, ki, ko, task, block)
+            .fuse(task, block, task);
+        tiles *= blocks;
+    }
     parallelize_task_iterations(lc.output, task, iteration, tiles, choice.param("tasks"));
 
     // The tile's rows of every input channel, copied to one run: read in place, a channel
@@ -117,23 +168,27 @@ void schedule_cpu_flat_pixel_conv(LoweredFlatPixelConv &lc, const ScheduleChoice
     // farther apart than L1 holds them (ResNet-50's 1x1 64->256 at 56x56, one thread, side by
     // side: 97 GFLOP/s in place, 117 staged; the direct family's staged row tile 112).
     if (choice.param("stage_input")) {
-        lc.pixels.compute_at(lc.output, iteration).vectorize(lc.pixels.args()[0], lanes);
+        stage_pixels(lc, iteration, lanes);
     }
 
+    const int tile_vectors = choice.param("tile_vectors");
     if (choice.param("channel_chunk") > 0) {
-        accumulate_in_chunks(lc, iteration, lanes, tile_k, choice.param("channel_chunk"));
+        accumulate_in_chunks(lc, iteration, lanes, tile_vectors, tile_k, choice.param("channel_chunk"));
     } else {
-        accumulate_per_channel_tile(lc, ko, lanes);
+        accumulate_per_channel_tile(lc, ko, lanes, tile_vectors);
     }
 }
 
 ScheduleSpace cpu_flat_pixel_space(const std::string &family, int lanes, int registers, const Layer &layer) {
+    const std::vector<int> runs = run_vector_counts(layer, lanes);
     return {family,
             {{"lanes", {lanes}},
-             {"x_vectors", run_vector_counts(layer, lanes, registers)},
+             {"x_vectors", runs},
+             {"tile_vectors", register_tile_widths(runs, registers)},
              {"tile_k", channel_tiles(layer)},
-             {"stage_input", {0, 1}},
+             {"stage_input", is_strided(layer) ? std::vector<int>{1} : std::vector<int>{0, 1}},
              {"channel_chunk", channel_chunk_values(layer.in_channels, {16, 32, 64})},
+             {"channel_blocks", {1, 2, 4}},
              {"tasks", parallel_task_counts()}},
             registers};
 }
@@ -149,31 +204,46 @@ constexpr int kInPlaceStripBytes = 16 * 1024;
 // 64 (one chunk: the sums only move to memory) 64->256 at 28x28 ran 0.84x / 0.80x.
 constexpr int kChunkedChannels = 64;
 
-// The shortest run of at least 4 vectors (the direct family's row tile), with the most output
-// channels that fit beside it.
+// The register tile that feeds the most multiply-adds from each load (tile_vectors x tile_k
+// over tile_vectors + tile_k), over runs of at least 4 vectors (the direct family's row
+// tile) where there are such runs, the shortest first, then the widest tile. AVX-512's 32
+// registers take a whole 7-vector run by 3 channels; AVX2's 16 take a 14-vector run in tiles
+// of 2 vectors by 6 channels, where a whole run would leave registers for one channel.
 ScheduleChoice cpu_flat_pixel_choice(const std::string &family, int lanes, int registers, const Layer &layer) {
-    std::vector<int> runs = run_vector_counts(layer, lanes, registers);
-    int vectors = runs.empty() ? 1 : runs.back();
-    for (int v : runs) {
-        if (v >= 4) {
-            vectors = v;
-            break;
+    std::vector<int> runs = run_vector_counts(layer, lanes);
+    if (std::any_of(runs.begin(), runs.end(), [](int v) { return v >= 4; })) {
+        runs.erase(std::remove_if(runs.begin(), runs.end(), [](int v) { return v < 4; }), runs.end());
+    }
+    int vectors = runs.empty() ? 1 : runs.front(), tile_vectors = vectors, tile_k = 1;
+    double best = 0;
+    for (int run : runs) {
+        for (int width = run; width >= 1; width--) {
+            int channels = 0;
+            for (int t : channel_tiles(layer)) {
+                if (run % width == 0 && direct_tile_fits(width, t, registers)) {
+                    channels = t;
+                }
+            }
+            const double per_load = static_cast<double>(width * channels) / (width + channels);
+            if (channels > 0 && per_load > best) {
+                best = per_load;
+                vectors = run;
+                tile_vectors = width;
+                tile_k = channels;
+            }
         }
     }
-    int tile_k = 1;
-    for (int t : channel_tiles(layer)) {
-        if (direct_tile_fits(vectors, t, registers)) {
-            tile_k = t;
-        }
-    }
+    const bool stage = is_strided(layer) || vectors * lanes * 4 * layer.in_channels > kInPlaceStripBytes;
     return {family,
             {{"lanes", lanes},
              {"x_vectors", vectors},
+             {"tile_vectors", tile_vectors},
              {"tile_k", tile_k},
-             {"stage_input", vectors * lanes * 4 * layer.in_channels > kInPlaceStripBytes ? 1 : 0},
+             {"stage_input", stage ? 1 : 0},
              {"channel_chunk", layer.in_channels > kChunkedChannels && layer.in_channels % kChunkedChannels == 0
                                    ? kChunkedChannels
                                    : 0},
+             {"channel_blocks", 1},
              {"tasks", default_row_tasks(layer)}}};
 }
 

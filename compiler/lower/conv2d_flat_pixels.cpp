@@ -13,7 +13,7 @@ std::vector<Argument> LoweredFlatPixelConv::arguments() const {
 
 bool flat_pixels_applies(const Layer &layer) {
     return layer.input_shape && !layer.channels_last() && layer.groups == 1 && layer.kernel.w == 1 &&
-           layer.kernel.h == 1 && layer.stride.w == 1 && layer.stride.h == 1 && !resolved_padding(layer).any();
+           layer.kernel.h == 1 && !resolved_padding(layer).any();
 }
 
 LoweredFlatPixelConv lower_flat_pixel_conv2d(const Layer &layer) {
@@ -25,16 +25,22 @@ LoweredFlatPixelConv lower_flat_pixel_conv2d(const Layer &layer) {
     }
     lc.conv = Func("conv");
     lc.output = Func(layer.name);
-    lc.width = static_cast<int>(layer.input_shape->at(3));
+    lc.width = static_cast<int>(output_shape(layer, *layer.input_shape)[3]);
+    lc.strided = layer.stride.w > 1 || layer.stride.h > 1;
     const Var &j = lc.j, &k = lc.k, &n = lc.n;
 
     lc.r = RDom(0, static_cast<int>(layer.in_channels), "r");
-    // The run is read from the plane's first row: x is promised within that row so that bounds
-    // inference asks for what the buffer holds, while the run goes on through the next rows,
-    // which the dense constraints make the next memory.
     lc.pixels = Func("pixels");
     Var c("c");
-    lc.pixels(j, c, n) = lc.input(unsafe_promise_clamped(j, 0, lc.width - 1), 0, c, n);
+    if (lc.strided) {
+        const int sx = static_cast<int>(layer.stride.w), sy = static_cast<int>(layer.stride.h);
+        lc.pixels(j, c, n) = lc.input(sx * (j % lc.width), sy * (j / lc.width), c, n);
+    } else {
+        // The run is read from the plane's first row: x is promised within that row so that
+        // bounds inference asks for what the buffer holds, while the run goes on through the
+        // next rows, which the dense constraints make the next memory.
+        lc.pixels(j, c, n) = lc.input(unsafe_promise_clamped(j, 0, lc.width - 1), 0, c, n);
+    }
     lc.conv(j, k, n) = layer.bias ? lc.bias(k) : 0.0f;
     lc.conv(j, k, n) += lc.weight(0, 0, lc.r, k) * lc.pixels(j, lc.r, n);
     lc.output(lc.x, lc.y, k, n) = lc.conv(lc.y * lc.width + lc.x, k, n);

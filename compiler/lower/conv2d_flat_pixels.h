@@ -8,28 +8,30 @@
 
 namespace convc {
 
-// A pointwise layer (1x1 kernel, stride 1, no padding) on NCHW tensors is a matrix product
-// whose pixel axis is each plane laid end to end: output plane k is the run j = y * W + x.
-// A register tile of whole rows is then a run of whole vectors even where a row is not one:
-// ResNet-50's 56-wide rows are 3.5 vectors, which row tiles cover with 4 (an eighth of the
+// A pointwise layer (1x1 kernel, no padding) on NCHW tensors is a matrix product whose pixel
+// axis is each output plane laid end to end: output plane k is the run j = y * Q + x (Q the
+// output width). A run of whole rows is then a run of whole vectors even where a row is not
+// one: ResNet-50's 56-wide rows are 3.5 vectors, which row tiles cover with 4 (an eighth of the
 // multiply-adds wasted); two rows are 7. The tensors are dense (the constraints check it), so
-// a run that crosses rows is consecutive memory. Dimensions are Halide's order, innermost
-// first.
+// a run that crosses rows is consecutive memory. A strided layer's run is of its samples,
+// input (s * x, s * y), which a schedule stages before the product reads them. Dimensions are
+// Halide's order, innermost first.
 struct LoweredFlatPixelConv {
     Halide::ImageParam input;
     Halide::ImageParam weight;  // PyTorch's layout: (0, 0, c, k)
     Halide::ImageParam bias;    // defined only when the layer has a bias
-    Halide::Func pixels;        // (j, c, n): input plane c as one flat run, for a schedule to stage
+    Halide::Func pixels;        // (j, c, n): input plane c's samples as one flat run, for a schedule to stage
     Halide::Func conv;          // (j, k, n): output plane k as one flat run, j = y * W + x
-    Halide::Func output;        // (x, y, k, n) = conv(y * W + x, k, n)
+    Halide::Func output;        // (x, y, k, n) = conv(y * Q + x, k, n)
     Halide::RDom r;             // r.x: input channel
     Halide::Var j{"j"}, x{"x"}, y{"y"}, k{"k"}, n{"n"};
-    int width = 0;  // W: the input's and the output's
+    int width = 0;   // Q: the output's
+    bool strided = false;  // the run is of samples: a read of it in place would gather
 
     std::vector<Halide::Argument> arguments() const;
 };
 
-// A 1x1 kernel, stride 1, no padding, one group, NCHW and a fixed input shape.
+// A 1x1 kernel, no padding, one group, NCHW and a fixed input shape.
 bool flat_pixels_applies(const Layer &layer);
 
 LoweredFlatPixelConv lower_flat_pixel_conv2d(const Layer &layer);

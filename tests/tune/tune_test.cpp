@@ -291,6 +291,38 @@ TEST(ScheduleSpace, PointwiseNchwLayersDefaultToFlatPixels) {
     }
 }
 
+// AVX2's 16 registers hold no whole run of 56- or 28-pixel rows with more than one output
+// channel: the flat family's own default cuts a 14-vector run into tiles of 2 vectors by 6
+// channels, a tile its space holds and a whole-run tile does not. The layer's default stays
+// off the family (measured slower than the direct family there), as does a strided layer's
+// on AVX-512, whose samples the flat family also takes.
+TEST(ScheduleSpace, FlatPixelRunsSplitIntoRegisterTilesOnAvx2) {
+    const Halide::Target avx2("x86-64-linux-avx-avx2-f16c-fma-sse41");
+    const Halide::Target avx512("x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41");
+    for (int64_t stride : {1, 2}) {
+        convc::Layer pointwise = square_layer(256, 64, 56);
+        pointwise.kernel = {1, 1};
+        pointwise.padding = {0, 0};
+        pointwise.stride = {stride, stride};
+        convc::ScheduleChoice flat = convc::x86_flat_pixel_default(pointwise, avx2);
+        EXPECT_EQ(flat.param("x_vectors"), 14) << flat.to_string();
+        EXPECT_EQ(flat.param("tile_vectors"), 2) << flat.to_string();
+        EXPECT_EQ(flat.param("tile_k"), 6) << flat.to_string();
+        EXPECT_EQ(flat.param("stage_input"), 1) << flat.to_string();
+        const convc::ScheduleSpace space = convc::x86_flat_pixel_space(pointwise, avx2);
+        EXPECT_TRUE(convc::fits_space(flat, space)) << flat.to_string();
+        convc::ScheduleChoice whole_run = flat;
+        whole_run.params["tile_vectors"] = 14;
+        EXPECT_FALSE(convc::fits_space(whole_run, space));
+        convc::ScheduleChoice uneven = flat;
+        uneven.params["tile_vectors"] = 3;
+        uneven.params["tile_k"] = 4;
+        EXPECT_FALSE(convc::fits_space(uneven, space)) << "3 vectors do not divide a 14-vector run";
+        EXPECT_NE(convc::default_schedule(pointwise, avx2).family, "x86_avx2_flat_pixels") << stride;
+        EXPECT_EQ(convc::default_schedule(pointwise, avx512).family == "x86_avx512_flat_pixels", stride == 1);
+    }
+}
+
 // The AVX-512 defaults measured on the Skylake-SP host (x86_conv_params.cpp): a 14-pixel row in
 // one tile of one channel vector; channel blocks halved until their weights fit 1 MB; strided
 // 1x1 layers reading dense samples; row-vector tiles that cover a narrow row with fewer
