@@ -102,6 +102,51 @@ TEST(CandidateSearch, StepsAwayFromTheBestBeforeWandering) {
     EXPECT_EQ(search.best(), start);
 }
 
+// A climb from the default stays in its family; every fourth proposal climbs another family
+// instead, the others in turn: here the one whose first point scores worst has the best point,
+// three steps from its first and above the leader's only there. Random points alone would
+// hardly find it among 15625 of each family.
+TEST(CandidateSearch, ClimbsTheOtherFamiliesInTurn) {
+    const std::vector<std::string> names = {"a", "b", "c", "d", "e", "f"};
+    auto space = [&](const std::string &family) {
+        convc::ScheduleSpace s{family, {}, 0};
+        for (const std::string &name : names) {
+            s.params.push_back({name, {0, 1, 2, 3, 4}});
+        }
+        return s;
+    };
+    auto point = [&](const std::string &family, int a) {
+        convc::ScheduleChoice c{family, {}};
+        for (const std::string &name : names) {
+            c.params[name] = 0;
+        }
+        c.params["a"] = a;
+        return c;
+    };
+    const convc::ScheduleChoice leader = point("leader", 0), middle = point("middle", 0), target = point("last", 3);
+    auto score = [&](const convc::ScheduleChoice &c) {
+        if (c == leader) {
+            return 10.0;
+        }
+        if (c == middle) {
+            return 8.0;
+        }
+        for (int a = 0; a <= 3; a++) {
+            if (c == point("last", a)) {
+                return a == 3 ? 12.0 : 5.0 + a;
+            }
+        }
+        return 1.0;
+    };
+    convc::CandidateSearch search({space("leader"), space("middle"), space("last")}, leader,
+                                  {middle, point("last", 0)});
+    convc::ScheduleChoice c;
+    for (int i = 0; i < 80 && search.next(c); i++) {
+        search.report(c, score(c));
+    }
+    EXPECT_EQ(search.best(), target) << search.best().to_string();
+}
+
 TEST(CandidateSearch, ExhaustsASmallSpace) {
     convc::ScheduleSpace space{"x86_avx512_depthwise",
                                {{"lanes", {16}}, {"x_vectors", {1, 2}}, {"stage_input", {0, 1}}, {"unroll_taps", {0}}},
