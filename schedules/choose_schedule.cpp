@@ -166,8 +166,7 @@ ScheduleChoice default_schedule(const Layer &layer, const Halide::Target &target
     // 129.6 / 64.9, and 24->144 at 104.5 / 65.4 against 130.6 / 79.7 (2026-11-28).
     // A strided layer keeps the default measured for it on the AVX-512 host (the blocked family
     // reading dense samples); the flat family reaches it through tuning.
-    const bool strided = layer.stride.w > 1 || layer.stride.h > 1;
-    if (x86_flat_pixels_applies(layer, target) && !strided) {
+    if (x86_flat_pixels_applies(layer, target) && !is_strided(layer)) {
         ScheduleChoice flat = x86_flat_pixel_default(layer, target);
         if (flat.param("tile_k") > 1 && flat.param("tile_vectors") == flat.param("x_vectors")) {
             return flat;

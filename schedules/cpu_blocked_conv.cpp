@@ -234,8 +234,7 @@ bool pads_with_zeros(const Layer &layer) {
 }
 
 bool strided_pointwise(const Layer &layer) {
-    return !layer.channels_last() && layer.kernel.w == 1 && layer.kernel.h == 1 &&
-           (layer.stride.w > 1 || layer.stride.h > 1);
+    return !layer.channels_last() && layer.kernel.w == 1 && layer.kernel.h == 1 && is_strided(layer);
 }
 
 ScheduleSpace cpu_blocked_space(const std::string &family, int lanes, int registers, const Layer &layer) {

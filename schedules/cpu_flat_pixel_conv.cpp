@@ -25,10 +25,6 @@ OutputPlane output_plane(const Layer &layer) {
     return {static_cast<int>(out[3]), static_cast<int>(out[2])};
 }
 
-bool is_strided(const Layer &layer) {
-    return layer.stride.w > 1 || layer.stride.h > 1;
-}
-
 // Runs of whole output rows that are whole vectors, no taller than the image.
 std::vector<int> run_vector_counts(const Layer &layer, int lanes) {
     const OutputPlane plane = output_plane(layer);

@@ -26,7 +26,7 @@ LoweredFlatPixelConv lower_flat_pixel_conv2d(const Layer &layer) {
     lc.conv = Func("conv");
     lc.output = Func(layer.name);
     lc.width = static_cast<int>(output_shape(layer, *layer.input_shape)[3]);
-    lc.strided = layer.stride.w > 1 || layer.stride.h > 1;
+    lc.strided = is_strided(layer);
     const Var &j = lc.j, &k = lc.k, &n = lc.n;
 
     lc.r = RDom(0, static_cast<int>(layer.in_channels), "r");

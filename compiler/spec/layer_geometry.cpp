@@ -66,6 +66,10 @@ Shape4 output_shape(const Layer &layer, const Shape4 &input) {
             output_extent(input[3], layer.kernel.w, layer.stride.w, layer.dilation.w, p.left, p.right)};
 }
 
+bool is_strided(const Layer &layer) {
+    return layer.stride.w > 1 || layer.stride.h > 1;
+}
+
 Shape4 weight_shape(const Layer &layer) {
     return {layer.out_channels, layer.in_channels / layer.groups, layer.kernel.h, layer.kernel.w};
 }

@@ -29,6 +29,7 @@ Padding resolved_padding(const Layer &layer);
 int64_t output_extent(int64_t in, int64_t kernel, int64_t stride, int64_t dilation, int64_t pad_before, int64_t pad_after);
 
 Shape4 output_shape(const Layer &layer, const Shape4 &input);
+bool is_strided(const Layer &layer);  // a stride above 1 along either axis
 Shape4 weight_shape(const Layer &layer);  // K, C/groups, kh, kw
 
 // Multiply-accumulates of one call: N * K * (C/groups) * kh * kw * P * Q.
