@@ -60,6 +60,17 @@ std::vector<int> channel_tiles(const Layer &layer) {
     return tiles;
 }
 
+// The most output channels (0 for none) whose tile fits beside `width` vectors.
+int most_channels_beside(const Layer &layer, int width, int registers) {
+    int channels = 0;
+    for (int t : channel_tiles(layer)) {
+        if (direct_tile_fits(width, t, registers)) {
+            channels = t;
+        }
+    }
+    return channels;
+}
+
 // A row narrower than a vector is stored in the widest power of two that it holds.
 int row_store_lanes(int width, int lanes) {
     int store = lanes;
@@ -123,7 +134,7 @@ void stage_pixels(LoweredFlatPixelConv &lc, const Var &iteration, int lanes) {
 
 }  // namespace
 
-bool flat_pixels_fits(const Layer &layer, int lanes, int /*registers*/) {
+bool flat_pixels_fits(const Layer &layer, int lanes) {
     return flat_pixels_applies(layer) && !run_vector_counts(layer, lanes).empty();
 }
 
@@ -214,12 +225,7 @@ ScheduleChoice cpu_flat_pixel_choice(const std::string &family, int lanes, int r
     double best = 0;
     for (int run : runs) {
         for (int width = run; width >= 1; width--) {
-            int channels = 0;
-            for (int t : channel_tiles(layer)) {
-                if (run % width == 0 && direct_tile_fits(width, t, registers)) {
-                    channels = t;
-                }
-            }
+            const int channels = run % width == 0 ? most_channels_beside(layer, width, registers) : 0;
             const double per_load = static_cast<double>(width * channels) / (width + channels);
             if (channels > 0 && per_load > best) {
                 best = per_load;

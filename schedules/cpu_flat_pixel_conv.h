@@ -19,8 +19,8 @@ namespace convc {
 // at a time for all channel tiles), tasks.
 void schedule_cpu_flat_pixel_conv(LoweredFlatPixelConv &lc, const ScheduleChoice &choice);
 
-// Whether the algorithm applies and a run of whole rows fits the registers.
-bool flat_pixels_fits(const Layer &layer, int lanes, int registers);
+// Whether the algorithm applies and whole output rows make a run of whole vectors.
+bool flat_pixels_fits(const Layer &layer, int lanes);
 ScheduleSpace cpu_flat_pixel_space(const std::string &family, int lanes, int registers, const Layer &layer);
 ScheduleChoice cpu_flat_pixel_choice(const std::string &family, int lanes, int registers, const Layer &layer);
 

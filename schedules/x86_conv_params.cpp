@@ -309,7 +309,7 @@ ScheduleChoice x86_lane_blocked_default(const Layer &layer, const Target &target
 
 bool x86_flat_pixels_applies(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
-    return flat_pixels_fits(layer, isa.lanes, isa.registers);
+    return flat_pixels_fits(layer, isa.lanes);
 }
 
 ScheduleSpace x86_flat_pixel_space(const Layer &layer, const Target &target) {
