@@ -91,8 +91,8 @@ void parallelize_tasks(Stage stage, const Var &task, const Expr &iterations, int
     stage.parallel(task, iterations_per_task(iterations, tasks), TailStrategy::GuardWithIf);
 }
 
-void parallelize_task_iterations(Stage stage, const Var &task, const Var &iteration, const Expr &iterations,
-                                 int tasks, int min_iterations) {
+void parallelize_task_iterations(Stage stage, const VarOrRVar &task, const VarOrRVar &iteration,
+                                 const Expr &iterations, int tasks, int min_iterations) {
     Expr per_task = tasks <= 0 ? Expr(1) : tasks == 1 ? iterations : iterations_per_task(iterations, tasks);
     per_task = max(per_task, min_iterations);
     stage.split(task, task, iteration, per_task, TailStrategy::GuardWithIf);

@@ -44,7 +44,8 @@ void parallelize_tasks(Halide::Stage stage, const Halide::Var &task, const Halid
 // and `iteration`, one iteration of the original loop whatever the grouping: the loop level
 // at which a schedule computes what each iteration needs. A task takes at least
 // `min_iterations` iterations.
-void parallelize_task_iterations(Halide::Stage stage, const Halide::Var &task, const Halide::Var &iteration,
-                                 const Halide::Expr &iterations, int tasks, int min_iterations = 1);
+void parallelize_task_iterations(Halide::Stage stage, const Halide::VarOrRVar &task,
+                                 const Halide::VarOrRVar &iteration, const Halide::Expr &iterations, int tasks,
+                                 int min_iterations = 1);
 
 }  // namespace convc

@@ -1,5 +1,8 @@
 #include "lower/conv2d_flat_pixels.h"
 
+#include <stdexcept>
+#include <string>
+
 #include "lower/layer_io.h"
 #include "spec/layer_geometry.h"
 
@@ -16,7 +19,7 @@ bool flat_pixels_applies(const Layer &layer) {
            layer.kernel.h == 1 && !resolved_padding(layer).any();
 }
 
-LoweredFlatPixelConv lower_flat_pixel_conv2d(const Layer &layer) {
+LoweredFlatPixelConv lower_flat_pixel_conv2d(const Layer &layer, int plane_run) {
     LoweredFlatPixelConv lc;
     lc.input = ImageParam(Float(32), 4, "input");
     lc.weight = ImageParam(Float(32), 4, "weight");
@@ -27,6 +30,7 @@ LoweredFlatPixelConv lower_flat_pixel_conv2d(const Layer &layer) {
     lc.output = Func(layer.name);
     lc.width = static_cast<int>(output_shape(layer, *layer.input_shape)[3]);
     lc.strided = is_strided(layer);
+    lc.plane_runs = plane_run > 0 && !lc.strided;
     const Var &j = lc.j, &k = lc.k, &n = lc.n;
 
     lc.r = RDom(0, static_cast<int>(layer.in_channels), "r");
@@ -43,7 +47,20 @@ LoweredFlatPixelConv lower_flat_pixel_conv2d(const Layer &layer) {
     }
     lc.conv(j, k, n) = layer.bias ? lc.bias(k) : 0.0f;
     lc.conv(j, k, n) += lc.weight(0, 0, lc.r, k) * lc.pixels(j, lc.r, n);
-    lc.output(lc.x, lc.y, k, n) = lc.conv(lc.y * lc.width + lc.x, k, n);
+    if (lc.plane_runs) {
+        const Shape4 out = output_shape(layer, *layer.input_shape);
+        const int pixels = static_cast<int>(out[2] * out[3]);
+        if (plane_run > pixels) {
+            throw std::invalid_argument("a flat-pixel run of " + std::to_string(plane_run) + " pixels is longer than " +
+                                        layer.name + "'s output plane (" + std::to_string(pixels) + ")");
+        }
+        lc.plane = RDom(0, plane_run, 0, (pixels + plane_run - 1) / plane_run, "p");
+        Expr p = min(lc.plane.y * plane_run, pixels - plane_run) + lc.plane.x;
+        lc.output(lc.x, lc.y, k, n) = undef<float>();
+        lc.output(p % lc.width, p / lc.width, k, n) = lc.conv(p, k, n);
+    } else {
+        lc.output(lc.x, lc.y, k, n) = lc.conv(lc.y * lc.width + lc.x, k, n);
+    }
 
     constrain_weight(layer, lc.weight);
     constrain_layer_io(layer, lc.input, lc.bias, lc.output.output_buffer());

@@ -66,7 +66,7 @@ LayerPipeline unpacked_weight_pipeline(const Lowered &lc) {
 }
 
 LayerPipeline flat_pixel_pipeline(const Layer &layer, const ScheduleChoice &schedule) {
-    LoweredFlatPixelConv lc = lower_flat_pixel_conv2d(layer);
+    LoweredFlatPixelConv lc = lower_flat_pixel_conv2d(layer, flat_pixel_plane_run(layer, schedule));
     schedule_cpu_flat_pixel_conv(lc, schedule);
     return unpacked_weight_pipeline(lc);
 }

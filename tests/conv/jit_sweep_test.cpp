@@ -624,8 +624,9 @@ TEST(FlatPlaneFamily, AppliesOnlyWhereTheRunsAreExact) {
 namespace {
 
 // The flat-pixel family (pointwise NCHW layers as a matrix product over flattened pixels):
-// swept over rows of 8, 24, 16 and 56 pixels, heights a row tile does not divide (its last
-// tile shifted back), output channel counts no channel tile divides, bias and batches, and
+// swept over rows of 8, 24, 16, 56 and 7 pixels, planes that runs across rows do not divide
+// (the last run shifted back), output channel counts no channel tile divides, bias and
+// batches, and
 // strided layers whose samples make the run (stride 2 and 3, rows of 7-14 samples, odd
 // input sizes, a stride that differs between the axes); every run length, register tile,
 // channel tile, chunk of input channels and block of channel tiles of the space with task
@@ -638,6 +639,7 @@ std::vector<FamilyCase> flat_pixel_cases() {
         c("c16_k9_7x16_batch2", conv_layer(16, 9, {1, 1}, {1, 1}, {0, 0}, {1, 1}, 1), {2, 16, 7, 16}),
         c("c24_k10_5x56_bias", conv_layer(24, 10, {1, 1}, {1, 1}, {0, 0}, {1, 1}, 1, true), {1, 24, 5, 56}),
         c("c128_k20_6x16_bias", conv_layer(128, 20, {1, 1}, {1, 1}, {0, 0}, {1, 1}, 1, true), {1, 128, 6, 16}),
+        c("c10_k9_7x7_batch3", conv_layer(10, 9, {1, 1}, {1, 1}, {0, 0}, {1, 1}, 1), {3, 10, 7, 7}),
         c("c64_k13_stride2_28x28", conv_layer(64, 13, {1, 1}, {2, 2}, {0, 0}, {1, 1}, 1), {1, 64, 28, 28}),
         c("c6_k10_stride2_13x15_bias", conv_layer(6, 10, {1, 1}, {2, 2}, {0, 0}, {1, 1}, 1, true), {1, 6, 13, 15}),
         c("c9_k7_stride3_12x24_batch2", conv_layer(9, 7, {1, 1}, {3, 3}, {0, 0}, {1, 1}, 1), {2, 9, 12, 24}),
@@ -679,9 +681,10 @@ TEST_P(FlatPixelSweep, EveryRunAndChannelTileMatchesReference) {
 INSTANTIATE_TEST_SUITE_P(Conv2d, FlatPixelSweep, ::testing::ValuesIn(flat_pixel_cases()),
                          [](const ::testing::TestParamInfo<FamilyCase> &info) { return info.param.name; });
 
-// Where a run could not be whole rows of whole vectors, or a pixel reads more than one input
-// point, the family is absent; a strided pointwise layer's samples make its run.
-TEST(FlatPixelFamily, AppliesToPointwiseNchwLayersWithRowsThatMakeWholeVectors) {
+// Where a pixel reads more than one input point, or a strided layer's runs could not be whole
+// rows of whole vectors, the family is absent; a strided pointwise layer's samples make its
+// run, and a stride-1 layer's runs cross rows, whatever its width.
+TEST(FlatPixelFamily, AppliesToPointwiseNchwLayers) {
     Halide::Target host = Halide::get_host_target();
     convc::Shape4 in{1, 16, 14, 56};
     auto applies = [&](Layer l) { return convc::x86_flat_pixels_applies(fixed_shape(l, in), host); };
@@ -692,9 +695,11 @@ TEST(FlatPixelFamily, AppliesToPointwiseNchwLayersWithRowsThatMakeWholeVectors) 
     EXPECT_FALSE(applies(conv_layer(16, 32, {1, 1}, {1, 1}, {0, 0}, {1, 1}, 4)));  // groups
     EXPECT_FALSE(applies(channels_last(conv_layer(16, 32, {1, 1}, {1, 1}, {0, 0}, {1, 1}, 1))));
     EXPECT_FALSE(convc::x86_flat_pixels_applies(conv_layer(16, 32, {1, 1}, {1, 1}, {0, 0}, {1, 1}, 1), host));  // no shape
-    // 7-pixel rows take 16 rows to make whole vectors: a 7x7 image has too few.
-    EXPECT_FALSE(convc::x86_flat_pixels_applies(fixed_shape(conv_layer(16, 32, {1, 1}, {1, 1}, {0, 0}, {1, 1}, 1), {1, 16, 7, 7}),
-                                                host));
+    const Layer pointwise = conv_layer(16, 32, {1, 1}, {1, 1}, {0, 0}, {1, 1}, 1);
+    EXPECT_TRUE(convc::x86_flat_pixels_applies(fixed_shape(pointwise, {1, 16, 7, 7}), host));
+    // 7 samples a row take 16 rows to make whole vectors: a 14x14 input at stride 2 has too few.
+    const Layer strided = conv_layer(16, 32, {1, 1}, {2, 2}, {0, 0}, {1, 1}, 1);
+    EXPECT_FALSE(convc::x86_flat_pixels_applies(fixed_shape(strided, {1, 16, 14, 14}), host));
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "pipeline/schedule_selection.h"
 #include "schedules/choose_schedule.h"
 #include "schedules/cpu_conv_space.h"
+#include "schedules/cpu_flat_pixel_conv.h"
 #include "schedules/cuda_conv.h"
 #include "schedules/tile_overhang.h"
 #include "schedules/unrolled_taps.h"
@@ -336,36 +337,60 @@ TEST(ScheduleSpace, PointwiseNchwLayersDefaultToFlatPixels) {
     }
 }
 
-// AVX2's 16 registers hold no whole run of 56- or 28-pixel rows with more than one output
-// channel: the flat family's own default cuts a 14-vector run into tiles of 2 vectors by 6
-// channels, a tile its space holds and a whole-run tile does not. The layer's default stays
-// off the family (measured slower than the direct family there), as does a strided layer's
-// on AVX-512, whose samples the flat family also takes.
-TEST(ScheduleSpace, FlatPixelRunsSplitIntoRegisterTilesOnAvx2) {
+// AVX2's 16 registers hold no whole run of 56-pixel rows with more than one output channel. A
+// stride-1 layer's runs cross rows, and its default is the direct family's 3 x 4 tile as a
+// whole run, which covers the 3136-pixel plane with 3144 (row tiles: 72 columns of every
+// 56), staged. A strided layer's runs stay whole rows (the flat family cuts a 14-vector run
+// into tiles of 2 vectors by 6 channels, a tile its space holds and a whole-run tile does
+// not) and its default stays off the family, as it does on AVX-512.
+TEST(ScheduleSpace, FlatPixelRunsCrossRowsOnAvx2) {
     const Halide::Target avx2("x86-64-linux-avx-avx2-f16c-fma-sse41");
     const Halide::Target avx512("x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41");
-    for (int64_t stride : {1, 2}) {
-        convc::Layer pointwise = square_layer(256, 64, 56);
-        pointwise.kernel = {1, 1};
-        pointwise.padding = {0, 0};
-        pointwise.stride = {stride, stride};
-        convc::ScheduleChoice flat = convc::x86_flat_pixel_default(pointwise, avx2);
-        EXPECT_EQ(flat.param("x_vectors"), 14) << flat.to_string();
-        EXPECT_EQ(flat.param("tile_vectors"), 2) << flat.to_string();
-        EXPECT_EQ(flat.param("tile_k"), 6) << flat.to_string();
-        EXPECT_EQ(flat.param("stage_input"), 1) << flat.to_string();
-        const convc::ScheduleSpace space = convc::x86_flat_pixel_space(pointwise, avx2);
-        EXPECT_TRUE(convc::fits_space(flat, space)) << flat.to_string();
-        convc::ScheduleChoice whole_run = flat;
-        whole_run.params["tile_vectors"] = 14;
-        EXPECT_FALSE(convc::fits_space(whole_run, space));
-        convc::ScheduleChoice uneven = flat;
-        uneven.params["tile_vectors"] = 3;
-        uneven.params["tile_k"] = 4;
-        EXPECT_FALSE(convc::fits_space(uneven, space)) << "3 vectors do not divide a 14-vector run";
-        EXPECT_NE(convc::default_schedule(pointwise, avx2).family, "x86_avx2_flat_pixels") << stride;
-        EXPECT_EQ(convc::default_schedule(pointwise, avx512).family == "x86_avx512_flat_pixels", stride == 1);
-    }
+    convc::Layer pointwise = square_layer(256, 64, 56);
+    pointwise.kernel = {1, 1};
+    pointwise.padding = {0, 0};
+    convc::ScheduleChoice flat = convc::x86_flat_pixel_default(pointwise, avx2);
+    EXPECT_EQ(flat.param("x_vectors"), 3) << flat.to_string();
+    EXPECT_EQ(flat.param("tile_vectors"), 3) << flat.to_string();
+    EXPECT_EQ(flat.param("tile_k"), 4) << flat.to_string();
+    EXPECT_EQ(flat.param("stage_input"), 1) << flat.to_string();
+    EXPECT_TRUE(convc::fits_space(flat, convc::x86_flat_pixel_space(pointwise, avx2))) << flat.to_string();
+    EXPECT_EQ(convc::default_schedule(pointwise, avx2), flat);
+    EXPECT_EQ(convc::flat_pixel_plane_run(pointwise, flat), 24);
+
+    pointwise.stride = {2, 2};
+    flat = convc::x86_flat_pixel_default(pointwise, avx2);
+    EXPECT_EQ(flat.param("x_vectors"), 14) << flat.to_string();
+    EXPECT_EQ(flat.param("tile_vectors"), 2) << flat.to_string();
+    EXPECT_EQ(flat.param("tile_k"), 6) << flat.to_string();
+    EXPECT_EQ(flat.param("stage_input"), 1) << flat.to_string();
+    EXPECT_EQ(convc::flat_pixel_plane_run(pointwise, flat), 0);
+    const convc::ScheduleSpace space = convc::x86_flat_pixel_space(pointwise, avx2);
+    EXPECT_TRUE(convc::fits_space(flat, space)) << flat.to_string();
+    convc::ScheduleChoice whole_run = flat;
+    whole_run.params["tile_vectors"] = 14;
+    EXPECT_FALSE(convc::fits_space(whole_run, space));
+    convc::ScheduleChoice uneven = flat;
+    uneven.params["tile_vectors"] = 3;
+    uneven.params["tile_k"] = 4;
+    EXPECT_FALSE(convc::fits_space(uneven, space)) << "3 vectors do not divide a 14-vector run";
+    EXPECT_NE(convc::default_schedule(pointwise, avx2).family, "x86_avx2_flat_pixels");
+    EXPECT_NE(convc::default_schedule(pointwise, avx512).family, "x86_avx512_flat_pixels");
+}
+
+// Runs across rows are the default only where they cover the plane with little to spare: a
+// 7x7 plane's 24-pixel runs would compute 72 pixels for 49.
+TEST(ScheduleSpace, FlatPixelRunsAcrossRowsSpareLittleOfThePlane) {
+    const Halide::Target avx2("x86-64-linux-avx-avx2-f16c-fma-sse41");
+    convc::Layer pointwise = square_layer(256, 64, 28);
+    pointwise.kernel = {1, 1};
+    pointwise.padding = {0, 0};
+    EXPECT_EQ(convc::default_schedule(pointwise, avx2).family, "x86_avx2_flat_pixels");
+    pointwise = square_layer(256, 64, 7);
+    pointwise.kernel = {1, 1};
+    pointwise.padding = {0, 0};
+    EXPECT_TRUE(convc::x86_flat_pixels_applies(pointwise, avx2));
+    EXPECT_NE(convc::default_schedule(pointwise, avx2).family, "x86_avx2_flat_pixels");
 }
 
 // The AVX-512 defaults measured on the Skylake-SP host (x86_conv_params.cpp): a 14-pixel row in
