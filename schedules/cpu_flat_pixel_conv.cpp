@@ -235,7 +235,7 @@ void schedule_cpu_flat_pixel_conv(LoweredFlatPixelConv &lc, const ScheduleChoice
     }
     parallelize_task_iterations(tiles.stage, task, iteration, tiles.count, choice.param("tasks"));
 
-    // The tile's rows of every input channel, copied to one run: read in place, a channel
+    // The run's pixels of every input channel, copied to one run: read in place, a channel
     // tile's loads spread over as many pages as there are input channels, and the rows stay
     // farther apart than L1 holds them (ResNet-50's 1x1 64->256 at 56x56, one thread, side by
     // side: 97 GFLOP/s in place, 117 staged; the direct family's staged row tile 112).

@@ -44,6 +44,7 @@ LoweredInterleavedConv lower_interleaved_conv2d(const Layer &layer, int lanes) {
     lc.group_vectors = group_out / per_vector;
     lc.chunk = groups * group_out;
     lc.group_in = group_in;
+    lc.channels_last = layer.channels_last();
     lc.input = ImageParam(Float(32), 4, "input");
     lc.packed_weight = ImageParam(Float(32), 5, "packed_weight");
     if (layer.bias) {

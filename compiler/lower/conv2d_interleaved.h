@@ -34,6 +34,7 @@ struct LoweredInterleavedConv {
     int group_vectors = 1;  // V: vectors per chunk
     int chunk = 0;          // output channels per chunk
     int group_in = 1;       // input channels per group
+    bool channels_last = false;  // the tensors' layout: NHWC, or NCHW
     Halide::ImageParam input;
     Halide::ImageParam packed_weight;
     Halide::ImageParam bias;      // defined only when the layer has a bias

@@ -458,6 +458,11 @@ std::vector<FamilyCase> lane_blocked_cases() {
         {"nhwc_k3_p1", channels_last(conv_layer(32, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 32)), {2, 32, 9, 13}},
         // Groups narrower than a vector: 4 and 8 channels per group.
         {"groups_of_4", conv_layer(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4), {1, 16, 9, 11}},
+        {"groups_of_4_s2_replicate_bias",
+         conv_layer(32, 32, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 8, true, PaddingMode::Replicate), {2, 32, 11, 13}},
+        {"in2_out4_d2_circular", conv_layer(8, 16, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 4, false, PaddingMode::Circular),
+         {1, 8, 9, 10}},
+        {"groups_of_4_width_3", conv_layer(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4), {1, 16, 5, 3}},
         {"nhwc_groups_of_8_s2", channels_last(conv_layer(32, 32, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 4, false)), {1, 32, 10, 9}},
         {"nhwc_multiplier2_d2_reflect",
          channels_last(conv_layer(8, 16, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 8, true, PaddingMode::Reflect)),
@@ -507,10 +512,16 @@ namespace {
 
 // The group-interleaved family (groups of 4 to 12 output channels, lanes across 4 groups):
 // swept over padding modes, strides, dilations, bias, batches, input groups narrower than the
-// output ones and rows narrower than a tile, in both layouts.
+// output ones and rows narrower than a tile, in both layouts (NCHW tiles are stored as row
+// vectors, channels-last ones as channel vectors).
 std::vector<FamilyCase> interleaved_cases() {
     return {
         {"groups_of_4", conv_layer(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4), {1, 16, 9, 11}},
+        {"groups_of_4_s2_replicate_bias",
+         conv_layer(32, 32, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 8, true, PaddingMode::Replicate), {2, 32, 11, 13}},
+        {"in2_out4_d2_circular", conv_layer(8, 16, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 4, false, PaddingMode::Circular),
+         {1, 8, 9, 10}},
+        {"groups_of_4_width_3", conv_layer(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4), {1, 16, 5, 3}},
         {"nhwc_groups_of_8", channels_last(conv_layer(32, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4)), {2, 32, 7, 10}},
         {"nhwc_groups_of_4_s2_reflect",
          channels_last(conv_layer(32, 32, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 8, true, PaddingMode::Reflect)), {1, 32, 11, 13}},
