@@ -458,11 +458,6 @@ std::vector<FamilyCase> lane_blocked_cases() {
         {"nhwc_k3_p1", channels_last(conv_layer(32, 32, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 32)), {2, 32, 9, 13}},
         // Groups narrower than a vector: 4 and 8 channels per group.
         {"groups_of_4", conv_layer(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4), {1, 16, 9, 11}},
-        {"groups_of_4_s2_replicate_bias",
-         conv_layer(32, 32, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 8, true, PaddingMode::Replicate), {2, 32, 11, 13}},
-        {"in2_out4_d2_circular", conv_layer(8, 16, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 4, false, PaddingMode::Circular),
-         {1, 8, 9, 10}},
-        {"groups_of_4_width_3", conv_layer(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 4), {1, 16, 5, 3}},
         {"nhwc_groups_of_8_s2", channels_last(conv_layer(32, 32, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 4, false)), {1, 32, 10, 9}},
         {"nhwc_multiplier2_d2_reflect",
          channels_last(conv_layer(8, 16, {3, 3}, {1, 1}, {2, 2}, {2, 2}, 8, true, PaddingMode::Reflect)),
@@ -637,9 +632,8 @@ namespace {
 // The flat-pixel family (pointwise NCHW layers as a matrix product over flattened pixels):
 // swept over rows of 8, 24, 16, 56 and 7 pixels, planes that runs across rows do not divide
 // (the last run shifted back), output channel counts no channel tile divides, bias and
-// batches, and
-// strided layers whose samples make the run (stride 2 and 3, rows of 7-14 samples, odd
-// input sizes, a stride that differs between the axes); every run length, register tile,
+// batches, and strided layers whose samples make the run (stride 2 and 3, rows of 7-14
+// samples, odd input sizes, a stride that differs between the axes); every run length, register tile,
 // channel tile, chunk of input channels and block of channel tiles of the space with task
 // groupings, staged and in place.
 std::vector<FamilyCase> flat_pixel_cases() {
