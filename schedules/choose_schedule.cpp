@@ -163,7 +163,9 @@ ScheduleChoice default_schedule(const Layer &layer, const Halide::Target &target
     // default's 124.7 / 55.9.
     // Nor where the run is cut into narrower register tiles: there, AVX2's 2 x 6 over a 14-vector
     // run ran 1x1 64->256 at 56x56 at 112.1 / 57.6 against the stored direct entry's (3 x 4)
-    // 129.6 / 64.9, and 24->144 at 104.5 / 65.4 against 130.6 / 79.7 (2026-11-28).
+    // 129.6 / 64.9, and 24->144 at 104.5 / 65.4 against 130.6 / 79.7 (2026-11-28). Since runs
+    // cross rows, AVX2's default run is one 3 x 4 tile (cpu_flat_pixel_choice): 143.4 / 68.0
+    // against that direct entry's 129.6 / 64.8 on 64->256 (2026-11-28, 8 rounds).
     // A strided layer keeps the default measured for it on the AVX-512 host (the blocked family
     // reading dense samples); the flat family reaches it through tuning.
     if (x86_flat_pixels_applies(layer, target) && !is_strided(layer)) {
