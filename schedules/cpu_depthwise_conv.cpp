@@ -17,6 +17,11 @@ bool is_depthwise(const Layer &layer) {
 
 namespace {
 
+// Two channels a task at least where a staged plane is read at a stride: see stage_per_channel.
+int min_channels_per_task(int column_stride, const ScheduleChoice &choice) {
+    return stages_input_plane(choice) && column_stride > 1 ? 2 : 1;
+}
+
 struct TileLoops {
     Var xo{"xo"}, xi{"xi"}, yo{"yo"}, yi{"yi"}, channel{"channel"};
 };
@@ -33,9 +38,8 @@ void tile_planes(Stage stage, LoweredConv &lc, const ScheduleChoice &choice, con
     if (tail == TailStrategy::ShiftInwards) {
         stage.vectorize(t.xi, lanes);
     }
-    // Two channels a task at least where a staged plane is read at a stride: see stage_input_plane.
-    const int min_channels = stages_input_plane(choice) && lc.columns.stride > 1 ? 2 : 1;
-    parallelize_task_iterations(stage, lc.k, t.channel, out.dim(2).extent(), choice.param("tasks"), min_channels);
+    parallelize_task_iterations(stage, lc.k, t.channel, out.dim(2).extent(), choice.param("tasks"),
+                                min_channels_per_task(lc.columns.stride, choice));
 }
 
 // Storage for planes, allocated once per task on the heap and reused by its channels: a heap
@@ -105,8 +109,15 @@ void stage_column_phases(LoweredConv &lc, const ScheduleChoice &choice, const Ti
 
 }  // namespace
 
-PlaneTile depthwise_plane_tile(const ScheduleChoice &choice) {
-    return {choice.param("lanes") * choice.param("x_vectors"), choice.param("y_rows"), choice.param("lanes")};
+PlaneTile depthwise_plane_tile(const Layer &layer, const ScheduleChoice &choice) {
+    PlaneTile tile{choice.param("lanes") * choice.param("x_vectors"), choice.param("y_rows"), choice.param("lanes")};
+    // The tasks share out output channels; with a channel multiplier, those of a plane can
+    // straddle two tasks, and the plane's channel no longer tells a task's first ones.
+    if (layer.out_channels == layer.in_channels) {
+        tile.channels_per_task = iterations_per_task(static_cast<int>(layer.out_channels), choice.param("tasks"),
+                                                     min_channels_per_task(static_cast<int>(layer.stride.w), choice));
+    }
+    return tile;
 }
 
 void schedule_cpu_depthwise_conv(LoweredConv &lc, const ScheduleChoice &choice) {

@@ -38,7 +38,7 @@ int tasks_for(const Layer &layer, int64_t iterations, int64_t serial_below) {
     return work / std::max<int64_t>(iterations, 1) < kGroupedTaskMultiplyAccumulates ? 16 : 0;
 }
 
-Expr iterations_per_task(const Expr &iterations, int tasks) {
+Expr even_share(const Expr &iterations, int tasks) {
     return max((iterations + (tasks - 1)) / tasks, 1);
 }
 
@@ -88,17 +88,26 @@ void parallelize_tasks(Stage stage, const Var &task, const Expr &iterations, int
     if (tasks == 1) {
         return;  // serial: the calling thread alone, no thread pool at all
     }
-    stage.parallel(task, iterations_per_task(iterations, tasks), TailStrategy::GuardWithIf);
+    stage.parallel(task, even_share(iterations, tasks), TailStrategy::GuardWithIf);
 }
 
 void parallelize_task_iterations(Stage stage, const VarOrRVar &task, const VarOrRVar &iteration,
                                  const Expr &iterations, int tasks, int min_iterations) {
-    Expr per_task = tasks <= 0 ? Expr(1) : tasks == 1 ? iterations : iterations_per_task(iterations, tasks);
-    per_task = max(per_task, min_iterations);
-    stage.split(task, task, iteration, per_task, TailStrategy::GuardWithIf);
+    stage.split(task, task, iteration, iterations_per_task(iterations, tasks, min_iterations),
+                TailStrategy::GuardWithIf);
     if (tasks != 1) {
         stage.parallel(task);
     }
+}
+
+Expr iterations_per_task(const Expr &iterations, int tasks, int min_iterations) {
+    Expr per_task = tasks <= 0 ? Expr(1) : tasks == 1 ? iterations : even_share(iterations, tasks);
+    return max(per_task, min_iterations);
+}
+
+int iterations_per_task(int iterations, int tasks, int min_iterations) {
+    return static_cast<int>(*Internal::as_const_int(Internal::simplify(
+        iterations_per_task(Expr(iterations), tasks, min_iterations))));
 }
 
 }  // namespace convc

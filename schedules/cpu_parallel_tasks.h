@@ -48,4 +48,8 @@ void parallelize_task_iterations(Halide::Stage stage, const Halide::VarOrRVar &t
                                  const Halide::VarOrRVar &iteration, const Halide::Expr &iterations, int tasks,
                                  int min_iterations = 1);
 
+// The iterations each task of parallelize_task_iterations takes, the first task's from 0.
+Halide::Expr iterations_per_task(const Halide::Expr &iterations, int tasks, int min_iterations = 1);
+int iterations_per_task(int iterations, int tasks, int min_iterations = 1);
+
 }  // namespace convc

@@ -1,5 +1,8 @@
 #include "jit/jit_layer.h"
 
+#include <cstdlib>
+#include <cstring>
+
 #include "schedules/choose_schedule.h"
 #include "spec/spec_error.h"
 
@@ -150,12 +153,53 @@ Halide::Buffer<float> JitLayer::bind(const TensorRef &input, const Halide::Buffe
     return activation_view(output, output_shape_for(input.shape), layer_.layout);
 }
 
+namespace {
+
+// A checked run's scratch memory (the heap buffers a schedule stages data in) starts as NaN,
+// all bits set, so that a value the kernel reads without having written it spoils the output.
+// From the system's allocator it would often hold what the call before left in the same
+// block: a border written only for a task's first channels passed that way while the tasks
+// ran one after another.
+void *nan_filled_malloc(Halide::JITUserContext *, size_t bytes) {
+    constexpr size_t kAlignment = 128;  // Halide's own, at least
+    void *memory = std::aligned_alloc(kAlignment, (bytes + kAlignment - 1) / kAlignment * kAlignment);
+    if (memory) {
+        std::memset(memory, 0xff, bytes);
+    }
+    return memory;
+}
+
+void free_scratch(Halide::JITUserContext *, void *memory) {
+    std::free(memory);
+}
+
+// Halide's own allocator again when the run ends, whichever way: timed calls do not pay the fill.
+class NanFilledScratch {
+public:
+    explicit NanFilledScratch(Halide::Pipeline &pipeline) : handlers_(pipeline.jit_handlers()) {
+        handlers_.custom_malloc = nan_filled_malloc;
+        handlers_.custom_free = free_scratch;
+    }
+    ~NanFilledScratch() {
+        handlers_.custom_malloc = nullptr;
+        handlers_.custom_free = nullptr;
+    }
+    NanFilledScratch(const NanFilledScratch &) = delete;
+    NanFilledScratch &operator=(const NanFilledScratch &) = delete;
+
+private:
+    Halide::JITHandlers &handlers_;
+};
+
+}  // namespace
+
 void JitLayer::run_packed(const TensorRef &input, const Halide::Buffer<float> &packed_weight,
                           const std::optional<TensorRef> &bias, float *output) {
     if (output_shape_for(input.shape)[0] == 0) {
         return;  // an empty batch has nothing to compute
     }
     Halide::Buffer<float> result = bind(input, packed_weight, bias, output);
+    NanFilledScratch scratch(pipeline_.pipeline);
     pipeline_.pipeline.realize(result);
     // Realizing into a given buffer leaves a GPU's result on the device.
     if (result.has_device_allocation()) {

@@ -29,7 +29,9 @@ public:
     JitLayer(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule);
 
     // Checks every shape against the layer (SpecError on a mismatch), then runs.
-    // `output` must hold output_shape(layer, input.shape) floats.
+    // `output` must hold output_shape(layer, input.shape) floats. run and run_packed hand the
+    // kernel scratch memory filled with NaN, so that a read of what it never wrote shows in
+    // the output; repeatable_call leaves Halide's allocator in place.
     void run(const TensorRef &input, const TensorRef &weight, const std::optional<TensorRef> &bias, float *output);
 
     // The weights in the layout the kernel reads (packed for blocked schedules, a plain copy

@@ -38,6 +38,7 @@ ColumnPhases column_phases(const ImageParam &input, const Func &padded, const La
         for (int q = 0; q < s; q++) {
             Expr first = first_group(rect.x, q), end = first_group(rect.x + rect.width, q);
             RDom r(first, max(end - first, 0), rect.y, rect.height, rect.zero ? "beyond" : "border");
+            write_border_once_per_slot(r, rect, c, tile);
             phases(r.x, q, r.y, c, n) = rect.zero ? Expr(0.0f) : padded(r.x * s + q, r.y, c, n);
         }
     }

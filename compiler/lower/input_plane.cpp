@@ -74,6 +74,7 @@ Func input_plane(const ImageParam &input, const Func &padded, const Layer &layer
     plane(row_end.x, row_end.y, c, n) = padded(row_end.x, row_end.y, c, n);
     for (const PlaneRect &rect : plane_border(layer, width, height, tile)) {
         RDom border(rect.x, rect.width, rect.y, rect.height, rect.zero ? "beyond" : "border");
+        write_border_once_per_slot(border, rect, c, tile);
         plane(border.x, border.y, c, n) = rect.zero ? Expr(0.0f) : padded(border.x, border.y, c, n);
     }
     return plane;
@@ -85,13 +86,20 @@ RowRuns row_runs(const Expr &count, int run) {
 
 std::vector<PlaneRect> plane_border(const Layer &layer, const Expr &width, const Expr &height, PlaneTile tile) {
     std::vector<PlaneRect> rects;
+    const bool zeros = layer.padding_mode == PaddingMode::Zeros;
     for (const BorderStrip &strip : border_strips(resolved_padding(layer), width, height)) {
-        rects.push_back({strip.x, strip.width, strip.y, strip.height, false});
+        rects.push_back({strip.x, strip.width, strip.y, strip.height, zeros});
     }
     for (const BorderStrip &strip : overhang_strips(layer, width, height, tile)) {
         rects.push_back({strip.x, strip.width, strip.y, strip.height, true});
     }
     return rects;
+}
+
+void write_border_once_per_slot(RDom &domain, const PlaneRect &rect, const Var &c, PlaneTile tile) {
+    if (rect.zero && tile.channels_per_task > 2) {
+        domain.where(c % tile.channels_per_task < 2);
+    }
 }
 
 }  // namespace convc

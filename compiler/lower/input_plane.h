@@ -24,9 +24,15 @@ namespace convc {
 // overlaps the one before where the width is not a multiple of the run).
 // A vector copy cut short instead ends in a guarded tail, which Halide 14 turns into masked
 // stores (vmaskmovps), slow on AMD's Zen 3.
+//
+// `channels_per_task` > 2: the schedule stages the planes of that many consecutive channels (a
+// parallel task's, counted from channel 0) one after another into one allocation, alternating
+// between two slots. The border that is zero in every channel then stays in place, so only a
+// task's first two channels write it.
 struct PlaneTile {
     int columns = 1, rows = 1;
     int row_run = 1;
+    int channels_per_task = 1;
 };
 Halide::Func input_plane(const Halide::ImageParam &input, const Halide::Func &padded, const Layer &layer,
                          PlaneTile tile = {});
@@ -41,13 +47,18 @@ struct RowRuns {
 RowRuns row_runs(const Halide::Expr &count, int run);
 
 // The plane's border, rectangle by rectangle in input coordinates: the strips of padding
-// (through the padding mode), then those past the window that whole tiles read (zero).
+// (through the padding mode; zero for zeros), then those past the window that whole tiles
+// read (zero).
 struct PlaneRect {
     Halide::Expr x, width, y, height;
     bool zero = false;
 };
 std::vector<PlaneRect> plane_border(const Layer &layer, const Halide::Expr &width, const Halide::Expr &height,
                                     PlaneTile tile);
+
+// Restricts the domain that writes `rect` of channel `c`'s plane to the channels that must
+// write it (PlaneTile::channels_per_task).
+void write_border_once_per_slot(Halide::RDom &domain, const PlaneRect &rect, const Halide::Var &c, PlaneTile tile);
 
 // The copy of the interior, the definitions of the plane a schedule vectorizes: the whole runs
 // from the left, and the run that ends each row (rows narrower than a run: the whole row).

@@ -82,7 +82,7 @@ LayerPipeline row_pipeline(const Layer &layer, const Halide::Target &target, con
                        : stages_input_plane(schedule)  ? ConvInput::Plane
                                                        : ConvInput::Padded;
     LoweredConv lc = source == ConvInput::Padded ? lower_conv2d(layer)
-                                                 : lower_conv2d(layer, source, depthwise_plane_tile(schedule));
+                                                 : lower_conv2d(layer, source, depthwise_plane_tile(layer, schedule));
     if (is_autoscheduler(schedule)) {
         LayerPipeline lp = unpacked_weight_pipeline(lc);
         autoschedule_layer(lp.pipeline, lc, layer, target, schedule.family.substr(5));

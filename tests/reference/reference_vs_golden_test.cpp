@@ -11,6 +11,7 @@
 
 #include "io/npy.h"
 #include "reference/conv2d_reference.h"
+#include "reference/reference_check.h"
 
 #ifndef CONVC_GOLDEN_DIR
 #error "CONVC_GOLDEN_DIR must name the tests/golden folder"
@@ -126,13 +127,26 @@ TEST_P(ReferenceVsGolden, MatchesPyTorch) {
     for (size_t i = 0; i < actual.size(); ++i) {
         max_abs_expected = std::max(max_abs_expected, std::abs(double(expected.data[i])));
         double error = std::abs(actual[i] - double(expected.data[i]));
-        if (error > max_error) {
+        if (!(error <= max_error)) {  // NaN too: it fails the check below and stays the worst
             max_error = error;
             worst = i;
+            if (std::isnan(error)) {
+                break;
+            }
         }
     }
     EXPECT_LE(max_error, 1e-4 * (1.0 + max_abs_expected))
         << "worst at flat index " << worst << ": reference " << actual[worst] << ", PyTorch " << expected.data[worst];
+}
+
+// Every check of a kernel against the reference goes through max_relative_error: a NaN in
+// the output (a read of scratch memory the kernel never wrote) must fail it.
+TEST(ReferenceCheck, ANanOutputIsAnInfiniteError) {
+    const std::vector<double> want = {1.0, -2.0, 3.0};
+    EXPECT_EQ(convc_reference::max_relative_error({1.0f, -2.0f, 3.0f}, want), 0.0);
+    EXPECT_EQ(convc_reference::max_relative_error({1.0f, NAN, 3.0f}, want), INFINITY);
+    EXPECT_EQ(convc_reference::max_relative_error({NAN, -2.0f, 3.0f}, want), INFINITY);
+    EXPECT_EQ(convc_reference::max_relative_error({1.0f, -2.0f}, want), INFINITY);
 }
 
 INSTANTIATE_TEST_SUITE_P(Golden, ReferenceVsGolden, ::testing::ValuesIn(golden_cases()),
