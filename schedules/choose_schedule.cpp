@@ -8,6 +8,7 @@
 #include "schedules/cpu_conv_space.h"
 #include "schedules/cpu_depthwise_conv.h"
 #include "schedules/cpu_direct_conv.h"
+#include "schedules/cpu_flat_pixel_conv.h"
 #include "schedules/cuda_conv.h"
 #include "schedules/x86_conv_params.h"
 
@@ -170,7 +171,7 @@ ScheduleChoice default_schedule(const Layer &layer, const Halide::Target &target
     // reading dense samples); the flat family reaches it through tuning.
     if (x86_flat_pixels_applies(layer, target) && !is_strided(layer)) {
         ScheduleChoice flat = x86_flat_pixel_default(layer, target);
-        if (flat.param("tile_k") > 1 && flat.param("tile_vectors") == flat.param("x_vectors")) {
+        if (run_is_one_channel_tile(flat)) {
             return flat;
         }
     }

@@ -336,7 +336,7 @@ RunTile best_plane_tile(const Layer &layer, int lanes, int registers) {
 ScheduleChoice cpu_flat_pixel_choice(const std::string &family, int lanes, int registers, const Layer &layer) {
     RunTile tile = best_whole_row_tile(layer, lanes, registers);
     bool crosses_rows = false;
-    if (flat_pixel_plane_runs(layer) && !(tile.tile_vectors == tile.vectors && tile.tile_k > 1)) {
+    if (flat_pixel_plane_runs(layer) && !run_is_one_channel_tile(tile.vectors, tile.tile_vectors, tile.tile_k)) {
         const RunTile plane = best_plane_tile(layer, lanes, registers);
         if (plane.per_load > 0) {
             tile = plane;
@@ -359,6 +359,14 @@ ScheduleChoice cpu_flat_pixel_choice(const std::string &family, int lanes, int r
                                    : 0},
              {"channel_blocks", 1},
              {"tasks", default_row_tasks(layer)}}};
+}
+
+bool run_is_one_channel_tile(int run_vectors, int tile_vectors, int tile_k) {
+    return tile_vectors == run_vectors && tile_k > 1;
+}
+
+bool run_is_one_channel_tile(const ScheduleChoice &choice) {
+    return run_is_one_channel_tile(choice.param("x_vectors"), choice.param("tile_vectors"), choice.param("tile_k"));
 }
 
 }  // namespace convc

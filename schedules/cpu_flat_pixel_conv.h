@@ -29,5 +29,10 @@ bool flat_pixel_plane_runs(const Layer &layer);
 int flat_pixel_plane_run(const Layer &layer, const ScheduleChoice &choice);
 ScheduleSpace cpu_flat_pixel_space(const std::string &family, int lanes, int registers, const Layer &layer);
 ScheduleChoice cpu_flat_pixel_choice(const std::string &family, int lanes, int registers, const Layer &layer);
+// Whether a run of `run_vectors` vectors is one register tile of `tile_vectors` vectors by
+// `tile_k` output channels, two or more: no narrower tiles cut it, and each load feeds several
+// channels. The flat family's defaults are measured to win only there.
+bool run_is_one_channel_tile(int run_vectors, int tile_vectors, int tile_k);
+bool run_is_one_channel_tile(const ScheduleChoice &choice);
 
 }  // namespace convc
