@@ -48,7 +48,8 @@ void parallelize_task_iterations(Halide::Stage stage, const Halide::VarOrRVar &t
                                  const Halide::VarOrRVar &iteration, const Halide::Expr &iterations, int tasks,
                                  int min_iterations = 1);
 
-// The iterations each task of parallelize_task_iterations takes, the first task's from 0.
+// The iterations each task of parallelize_task_iterations takes (the last one may take fewer):
+// task t takes iterations [t * per_task, (t + 1) * per_task).
 Halide::Expr iterations_per_task(const Halide::Expr &iterations, int tasks, int min_iterations = 1);
 int iterations_per_task(int iterations, int tasks, int min_iterations = 1);
 
