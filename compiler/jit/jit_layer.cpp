@@ -173,22 +173,24 @@ void free_scratch(Halide::JITUserContext *, void *memory) {
     std::free(memory);
 }
 
-// Halide's own allocator again when the run ends, whichever way: timed calls do not pay the fill.
+// The allocator before it again when the run ends, whichever way: timed calls do not pay the fill.
 class NanFilledScratch {
 public:
-    explicit NanFilledScratch(Halide::Pipeline &pipeline) : handlers_(pipeline.jit_handlers()) {
+    explicit NanFilledScratch(Halide::Pipeline &pipeline)
+        : handlers_(pipeline.jit_handlers()), before_(pipeline.jit_handlers()) {
         handlers_.custom_malloc = nan_filled_malloc;
         handlers_.custom_free = free_scratch;
     }
     ~NanFilledScratch() {
-        handlers_.custom_malloc = nullptr;
-        handlers_.custom_free = nullptr;
+        handlers_.custom_malloc = before_.custom_malloc;
+        handlers_.custom_free = before_.custom_free;
     }
     NanFilledScratch(const NanFilledScratch &) = delete;
     NanFilledScratch &operator=(const NanFilledScratch &) = delete;
 
 private:
     Halide::JITHandlers &handlers_;
+    const Halide::JITHandlers before_;
 };
 
 }  // namespace
