@@ -266,7 +266,7 @@ TEST_P(BlockedSweep, EveryTileMatchesReference) {
     const int chunk = chunks.size() > 1 ? chunks[1] : 0;
     for (auto [x_pixels, k_vectors, stage, unroll, tasks, columns, transpose, trim, rows, chunked] :
          {std::tuple{3, 1, 0, 0, 2, 0, 0, 0, 1, 0}, std::tuple{12, 2, 1, 1, 1, 0, 1, 1, 1, 1},
-          std::tuple{5, 2, 0, 1, 0, 1, 1, 1, 0, 1}}) {
+          std::tuple{5, 2, 0, 1, 0, 1, 1, 1, 0, 1}, std::tuple{2, 4, 1, 1, 0, 0, 0, 1, 0, 1}}) {
         convc::ScheduleChoice v = base;
         v.params["channel_chunk"] = chunked ? chunk : 0;
         v.params["columns"] = columns;

@@ -15,6 +15,7 @@
 
 #include "pipeline/schedule_selection.h"
 #include "schedules/choose_schedule.h"
+#include "schedules/cpu_blocked_conv.h"
 #include "schedules/cpu_conv_space.h"
 #include "schedules/cpu_flat_pixel_conv.h"
 #include "schedules/cuda_conv.h"
@@ -245,6 +246,22 @@ TEST(ScheduleSpace, RegisterBudgetRejectsOversizedTiles) {
     c.params["tile_k"] = 8;
     EXPECT_FALSE(convc::fits_any_space(c, spaces));
     EXPECT_TRUE(convc::fits_any_space(convc::default_schedule(layer, kHost), spaces));
+}
+
+// A blocked tile needs its sums, the operands of its smaller loop (kept live while the larger
+// one runs) and one more: with 16 registers 6 pixels x 2 channel vectors and 3 x 4 fit, 7 x 2
+// and 5 x 3 do not.
+TEST(ScheduleSpace, BlockedRegisterBudgetCountsTheSmallerTileLoop) {
+    auto tile = [](int x_pixels, int k_vectors) {
+        return convc::ScheduleChoice{"x86_avx2_blocked", {{"x_pixels", x_pixels}, {"k_vectors", k_vectors}}};
+    };
+    EXPECT_TRUE(convc::blocked_choice_fits(tile(6, 2), 16));
+    EXPECT_TRUE(convc::blocked_choice_fits(tile(3, 4), 16));
+    EXPECT_TRUE(convc::blocked_choice_fits(tile(14, 1), 16));
+    EXPECT_FALSE(convc::blocked_choice_fits(tile(7, 2), 16));
+    EXPECT_FALSE(convc::blocked_choice_fits(tile(5, 3), 16));
+    EXPECT_TRUE(convc::blocked_choice_fits(tile(6, 4), 32));
+    EXPECT_FALSE(convc::blocked_choice_fits(tile(8, 4), 32));
 }
 
 // Groups of 4 to 12 output channels take the group-interleaved family by default where it was
