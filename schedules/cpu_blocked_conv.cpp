@@ -141,8 +141,8 @@ void order_reduction(Stage update, const LoweredBlockedConv &lc, const ScheduleC
 // are live at once beside the sums (a weight vector per channel vector, a broadcast per pixel).
 // The smaller loop goes inside. With the pixels inside, a 6-pixel x 2-vector tile kept 6
 // broadcasts, 12 sums and a weight live in AVX2's 16 registers and spilled sums to the stack
-// in its inner loop: ResNet-50's channels-last 1x1 64->256 ran at 22 GFLOP/s (one thread, AMD
-// EPYC, 2026-11-28), and at 66 with the channel vectors inside.
+// in its inner loop: ResNet-50's channels-last 1x1 64->256 ran at 22-24 GFLOP/s (one thread,
+// AOT builds, AMD EPYC, 2026-11-28), and at 61-74 with the channel vectors inside.
 std::pair<VarOrRVar, VarOrRVar> register_tile_loops(const LoweredBlockedConv &lc, const ScheduleChoice &choice,
                                                      const VarOrRVar &pixels) {
     if (choice.param("k_vectors") < choice.param("x_pixels")) {
