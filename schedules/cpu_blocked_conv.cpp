@@ -139,13 +139,17 @@ void order_reduction(Stage update, const LoweredBlockedConv &lc, const ScheduleC
 // The register tile's two unrolled loops, innermost first: the operand of the inner one is
 // loaded once and reused by every iteration of the outer, so all of the inner loop's operands
 // are live at once beside the sums (a weight vector per channel vector, a broadcast per pixel).
-// The smaller loop goes inside. With the pixels inside, a 6-pixel x 2-vector tile kept 6
+// The smaller loop goes inside (the pixels on a tie). With the pixels inside, a 6-pixel x 2-vector tile kept 6
 // broadcasts, 12 sums and a weight live in AVX2's 16 registers and spilled sums to the stack
 // in its inner loop: ResNet-50's channels-last 1x1 64->256 ran at 22-24 GFLOP/s (one thread,
 // AOT builds, AMD EPYC, 2026-11-28), and at 61-74 with the channel vectors inside.
+bool channel_vectors_inside(const ScheduleChoice &choice) {
+    return choice.param("k_vectors") < choice.param("x_pixels");
+}
+
 std::pair<VarOrRVar, VarOrRVar> register_tile_loops(const LoweredBlockedConv &lc, const ScheduleChoice &choice,
                                                      const VarOrRVar &pixels) {
-    if (choice.param("k_vectors") < choice.param("x_pixels")) {
+    if (channel_vectors_inside(choice)) {
         return {lc.kb, pixels};
     }
     return {pixels, lc.kb};
@@ -210,7 +214,8 @@ bool blocked_choice_fits(const ScheduleChoice &choice, int vector_registers) {
     }
     // The sums, the inner loop's operands and one of the outer's (register_tile_loops).
     const int x_pixels = choice.param("x_pixels"), k_vectors = choice.param("k_vectors");
-    return x_pixels * k_vectors + std::min(x_pixels, k_vectors) + 1 <= vector_registers;
+    const int inner_operands = channel_vectors_inside(choice) ? k_vectors : x_pixels;
+    return x_pixels * k_vectors + inner_operands + 1 <= vector_registers;
 }
 
 void schedule_cpu_blocked_conv(LoweredBlockedConv &lc, const ScheduleChoice &choice) {
