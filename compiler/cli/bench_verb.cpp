@@ -92,8 +92,11 @@ int bench_rows(const BenchOptions &o) {
     auto measure_peak = [&] { return target.has_gpu_feature() ? NAN : measure_fma_peak_gflops(target, threads); };
     double peak = measure_peak();
     std::vector<BenchRow> rows;
+    // Rewritten in place on a terminal; into a log, a line per layer.
+    const bool live = ::isatty(STDERR_FILENO) == 1;
     for (const Layer &layer : module.layers) {
-        std::cerr << "\r  " << threads << " thread(s): " << layer.name << "                    " << std::flush;
+        std::cerr << (live ? "\r  " : "  ") << threads << " thread(s): " << layer.name
+                  << (live ? "                    " : "\n") << std::flush;
         rows.push_back(bench_layer(layer, target, selector.select(layer, target), threads, o.versus == "onednn", peak));
     }
     // Measured again once the layers ran, and the higher figure kept: the first measurement in
@@ -105,7 +108,9 @@ int bench_rows(const BenchOptions &o) {
         row.peak_gflops = peak;
         std::cout << row.to_tsv() << "\n";
     }
-    std::cerr << "\r" << std::string(60, ' ') << "\r";
+    if (live) {
+        std::cerr << "\r" << std::string(60, ' ') << "\r";
+    }
     return 0;
 }
 

@@ -48,7 +48,8 @@ int tune(const TuneOptions &options) {
     std::ostream &terminal = filter.terminal();
     terminal << "convc tune: " << module.name << " for " << plan.name << ", budget " << budget << " s, database "
              << database.path() << "\n";
-    TuneReport report = tune_module(module, plan, budget, database, terminal);
+    TuneProgress progress(terminal, filter.terminal_is_interactive());
+    TuneReport report = tune_module(module, plan, budget, database, progress);
     std::vector<std::string> held = filter.finish();
     if (options.halide_log) {
         for (const std::string &line : held) {

@@ -119,6 +119,10 @@ std::ostream &HalideLogFilter::terminal() {
     return state_->stream;
 }
 
+bool HalideLogFilter::terminal_is_interactive() const {
+    return ::isatty(state_->terminal_fd >= 0 ? state_->terminal_fd : STDERR_FILENO) == 1;
+}
+
 std::vector<std::string> HalideLogFilter::finish() {
     State &s = *state_;
     if (s.active) {

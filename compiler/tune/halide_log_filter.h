@@ -21,6 +21,8 @@ public:
 
     // The real stderr, for the status line.
     std::ostream &terminal();
+    // Whether the real stderr is a terminal, where a status line can be rewritten in place.
+    bool terminal_is_interactive() const;
     // Puts stderr back and returns the lines held back.
     std::vector<std::string> finish();
 

@@ -24,14 +24,6 @@ double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-void show_progress(std::ostream &out, size_t index, size_t total, const Layer &layer, int candidates, double best,
-                   double left) {
-    char line[200];
-    std::snprintf(line, sizeof line, "\r[%zu/%zu] %-24.24s candidates %3d  best %7.1f GFLOP/s  left %4.0f s ",
-                  index, total, layer.name.c_str(), candidates, best, left < 0 ? 0.0 : left);
-    out << line << std::flush;
-}
-
 // A layer's result and the final's one-thread timings (0 where the final did not run). The
 // summary line shows the default and the winner from the same final, at both thread counts:
 // the winner of the geometric mean may trail the default at one of them, and a search timing
@@ -138,7 +130,7 @@ std::vector<ScheduleChoice> neighbour_seeds(const Layer &layer, const Halide::Ta
 // Halide autoscheduler: Adams2019 (beam 1) on a CPU, the one Halide 14 autoscheduler that was
 // competitive here; Li2018 on a GPU, the one that schedules for GPUs.
 LayerTuning tune_layer(const Layer &layer, const Halide::Target &target, const ScheduleDatabase &database,
-                       Clock::time_point deadline, std::ostream &progress, size_t index, size_t total) {
+                       Clock::time_point deadline, TuneProgress &progress, size_t index, size_t total) {
     Clock::time_point started = Clock::now();
     LayerTrial trial = make_layer_trial(layer);
     ScheduleChoice start = default_schedule(layer, target);
@@ -201,12 +193,12 @@ LayerTuning tune_layer(const Layer &layer, const Halide::Target &target, const S
                 entry.default_gflops = m.gflops;
                 if (!m.ok) {
                     // A broken default is what `generate` emits for untuned layers: never drop it silently.
-                    progress << "\nconvc tune: " << layer.name << ": the default schedule " << start.to_string()
-                             << " was rejected: " << m.failure << "\n";
+                    progress.note("convc tune: " + layer.name + ": the default schedule " + start.to_string() +
+                                  " was rejected: " + m.failure);
                 }
             }
-            show_progress(progress, index, total, layer, entry.candidates, search.best_score(),
-                          std::chrono::duration<double>(deadline - Clock::now()).count());
+            progress.candidate(index, total, layer.name, entry.candidates, search.best_score(),
+                               std::chrono::duration<double>(deadline - Clock::now()).count());
         }
     }
     entry.schedule = confirm_leaders(layer, target, search, trial, always, tuning);
@@ -226,27 +218,27 @@ std::string gflops_pair(double threads_here, double one_thread) {
 std::string summary_line(size_t index, size_t total, const Layer &layer, const LayerTuning &tuning) {
     const TunedEntry &entry = tuning.entry;
     char text[160];
-    std::snprintf(text, sizeof text, "\r[%zu/%zu] %-24.24s %3d %-10s  default %s  tuned %s GFLOP/s%s  ", index,
+    std::snprintf(text, sizeof text, "[%zu/%zu] %-24.24s %3d %-10s  default %s  tuned %s GFLOP/s%s  ", index,
                   total, layer.name.c_str(), entry.candidates, entry.candidates == 1 ? "candidate" : "candidates",
                   gflops_pair(entry.default_gflops, tuning.default_one_thread).c_str(),
                   gflops_pair(entry.gflops, tuning.tuned_one_thread).c_str(),
                   tuning.tuned_one_thread > 0 ? " (these threads / one)" : "");
-    return text + entry.schedule.to_string() + "\n";
+    return text + entry.schedule.to_string();
 }
 
 }  // namespace
 
 TuneReport tune_module(const ModuleSpec &module, const TargetPlan &plan, double budget_seconds,
-                       ScheduleDatabase &database, std::ostream &progress) {
+                       ScheduleDatabase &database, TuneProgress &progress) {
     TuneReport report;
     std::vector<std::pair<const Layer *, Halide::Target>> work;
     std::set<std::string> seen;
     for (const KernelVariant &variant : plan.variants) {
         if (!runs_here(variant.target)) {
-            progress << "convc tune: " << variant.target.to_string()
-                     << (host_runs(variant.target) ? " needs a GPU this machine does not have or cannot use"
-                                                   : " does not run on this machine")
-                     << "; its layers keep the heuristic default schedules\n";
+            progress.note("convc tune: " + variant.target.to_string() +
+                          (host_runs(variant.target) ? " needs a GPU this machine does not have or cannot use"
+                                                     : " does not run on this machine") +
+                          "; its layers keep the heuristic default schedules");
             report.layers_skipped += static_cast<int>(module.layers.size());
             continue;
         }
@@ -269,7 +261,7 @@ TuneReport tune_module(const ModuleSpec &module, const TargetPlan &plan, double 
         database.save();
         report.layers_tuned++;
         report.candidates += entry.candidates;
-        progress << summary_line(i + 1, work.size(), *layer, tuning) << std::flush;
+        progress.layer_done(summary_line(i + 1, work.size(), *layer, tuning));
     }
     return report;
 }

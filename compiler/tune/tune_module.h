@@ -1,10 +1,9 @@
 #pragma once
 
-#include <iosfwd>
-
 #include "spec/layer.h"
 #include "target/target_name.h"
 #include "tune/schedule_database.h"
+#include "tune/tune_progress.h"
 
 namespace convc {
 
@@ -17,8 +16,8 @@ struct TuneReport {
 // Tunes every layer of a module for every variant of the plan this machine can run, within
 // `budget_seconds` in all, storing each layer's best schedule in `database` and saving it
 // after every layer (an interrupted run keeps what it finished). Layers whose signature
-// already appeared in this run are not tuned twice. `progress` gets a live status line.
+// already appeared in this run are not tuned twice. `progress` shows the search as it goes.
 TuneReport tune_module(const ModuleSpec &module, const TargetPlan &plan, double budget_seconds,
-                       ScheduleDatabase &database, std::ostream &progress);
+                       ScheduleDatabase &database, TuneProgress &progress);
 
 }  // namespace convc

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -719,16 +720,54 @@ TEST(TuneModule, AShortReRunStillMeasuresTheStoredEntry) {
     ASSERT_FALSE(stored == start);
     convc::ScheduleDatabase db = convc::ScheduleDatabase::load(path.string());
     db.store(module.layers[0], target, {stored, 1e9, 1, 2, 50});  // an implausible earlier figure
-    std::ostringstream progress;
+    std::ostringstream log;
+    convc::TuneProgress progress(log, false);
     convc::tune_module(module, plan, 1e-3, db, progress);
     auto entry = db.find(module.layers[0], target);
     ASSERT_TRUE(entry.has_value());
-    EXPECT_EQ(entry->candidates, 2) << progress.str();
+    EXPECT_EQ(entry->candidates, 2) << log.str();
     EXPECT_LT(entry->gflops, 1e9);  // measured in this run, not carried over
     // The default and the stored entry met in the final, and the summary shows both from it.
     EXPECT_GT(entry->default_gflops, 0);
-    EXPECT_NE(progress.str().find("(these threads / one)"), std::string::npos) << progress.str();
+    EXPECT_NE(log.str().find("(these threads / one)"), std::string::npos) << log.str();
     fs::remove(path);
+}
+
+// Into a log, the status comes as whole lines, one per rise of the best: no carriage returns
+// piling a layer's hundreds of updates onto one line. On a terminal it is one line rewritten.
+TEST(TuneProgress, WritesWholeLinesIntoALogAndOneLiveLineOnATerminal) {
+    std::ostringstream log;
+    convc::TuneProgress into_log(log, false);
+    const double bests[] = {10, 10, 12, 12.05, 12, 11.5, 20};  // the search's best so far never falls
+    for (int i = 0; i < 7; i++) {
+        into_log.candidate(1, 2, "conv", i + 1, std::max(bests[i], i ? bests[i - 1] : 0.0), 30);
+    }
+    into_log.layer_done("[1/2] conv summary");
+    into_log.candidate(2, 2, "pool", 1, 5, 10);
+    const std::string text = log.str();
+    EXPECT_EQ(text.find('\r'), std::string::npos) << text;
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        lines.push_back(line);
+    }
+    ASSERT_EQ(lines.size(), 5u) << text;  // bests 10, 12 (not 12.05), 20, the summary, the next layer's first
+    EXPECT_NE(lines[1].find("candidates   3  best    12.0"), std::string::npos) << text;
+    EXPECT_NE(lines[2].find("best    20.0"), std::string::npos) << text;
+    EXPECT_EQ(lines[3], "[1/2] conv summary");
+    EXPECT_NE(lines[4].find("[2/2] pool"), std::string::npos) << text;
+
+    std::ostringstream screen;
+    convc::TuneProgress live(screen, true);
+    live.candidate(1, 1, "conv", 1, 10, 30);
+    live.candidate(1, 1, "conv", 2, 12, 29);
+    live.note("a message");
+    live.candidate(1, 1, "conv", 3, 12, 28);
+    live.layer_done("[1/1] conv summary");
+    const std::string shown = screen.str();
+    EXPECT_EQ(std::count(shown.begin(), shown.end(), '\r'), 4) << shown;
+    EXPECT_NE(shown.find(" \na message\n\r[1/1] conv"), std::string::npos) << shown;
+    EXPECT_EQ(shown.substr(shown.size() - 20), "\r[1/1] conv summary\n") << shown;
 }
 
 // Every kind of point the tuner may pick must compute the convolution, not just the default.
