@@ -22,7 +22,10 @@ SelectedSchedule ScheduleSelector::select(const Layer &layer, const Halide::Targ
         if (auto entry = database_->find(layer, target)) {
             if (auto choice = complete_schedule(entry->schedule, layer, target)) {
                 bool as_stored = *choice == entry->schedule;
-                return {*choice, as_stored ? "tuned (database)" : "tuned (database, new parameters at defaults)"};
+                std::string origin = entry->cpu.empty() || entry->cpu == database_->host_cpu()
+                                         ? "tuned (database"
+                                         : "tuned on " + entry->cpu + " (database";
+                return {*choice, origin + (as_stored ? ")" : ", new parameters at defaults)")};
             }
         }
     }

@@ -14,7 +14,9 @@ namespace convc {
 // ("default" or auto:<name>), the tuned database, the family's heuristic default.
 struct SelectedSchedule {
     ScheduleChoice choice;
-    std::string origin;  // "requested", "tuned (database)" or "default (heuristic)"
+    // "requested", "tuned (database)", "tuned on <processor> (database)" (another machine's entry
+    // for the target: database.h) or "default (heuristic)"
+    std::string origin;
 };
 
 class ScheduleSelector {

@@ -11,6 +11,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "io/atomic_file.h"
+#include "tune/host_cpu.h"
 #include "spec/layer_geometry.h"
 #include "spec/spec_error.h"
 
@@ -35,6 +36,7 @@ TunedEntry read_entry(const YAML::Node &node) {
     e.default_gflops = node["default_gflops"].as<double>(0);
     e.threads = node["threads"].as<int>(0);
     e.candidates = node["candidates"].as<int>(0);
+    e.cpu = node["cpu"].as<std::string>("");
     return e;
 }
 
@@ -79,21 +81,25 @@ std::string layer_signature(const Layer &layer) {
            (layer.channels_last() ? " layout=nhwc" : "");
 }
 
-ScheduleDatabase::Key ScheduleDatabase::key_of(const Layer &layer, const Halide::Target &target) {
-    return {layer_signature(layer), target.to_string(), kHalideVersion};
+ScheduleDatabase::Key ScheduleDatabase::key_of(const Layer &layer, const Halide::Target &target,
+                                               const std::string &cpu) {
+    return {layer_signature(layer), target.to_string(), kHalideVersion, cpu};
 }
 
 ScheduleDatabase ScheduleDatabase::load(const std::string &path) {
     ScheduleDatabase db;
     db.path_ = path;
+    db.host_cpu_ = host_cpu_name();
     if (!std::filesystem::exists(path)) {
         return db;
     }
     try {
         YAML::Node root = YAML::LoadFile(path);
         for (const YAML::Node &node : root["entries"]) {
-            Key key{node["layer"].as<std::string>(), node["target"].as<std::string>(), node["halide"].as<std::string>()};
-            db.entries_[key] = read_entry(node);
+            TunedEntry entry = read_entry(node);
+            Key key{node["layer"].as<std::string>(), node["target"].as<std::string>(), node["halide"].as<std::string>(),
+                    entry.cpu};
+            db.entries_[key] = entry;
         }
     } catch (const YAML::Exception &e) {
         throw SpecError({path, e.mark.line + 1, e.mark.column + 1}, "", "malformed schedule database: " + e.msg);
@@ -102,16 +108,24 @@ ScheduleDatabase ScheduleDatabase::load(const std::string &path) {
 }
 
 std::optional<TunedEntry> ScheduleDatabase::find(const Layer &layer, const Halide::Target &target) const {
-    auto it = entries_.find(key_of(layer, target));
-    if (it == entries_.end()) {
-        return std::nullopt;
+    for (const std::string &cpu : {host_cpu_, std::string()}) {
+        if (auto it = entries_.find(key_of(layer, target, cpu)); it != entries_.end()) {
+            return it->second;
+        }
     }
-    return it->second;
+    // Any processor's: the keys of one layer and target sort together, by processor.
+    const Key any = key_of(layer, target, "");
+    auto it = entries_.lower_bound(any);
+    if (it != entries_.end() && it->first.layer == any.layer && it->first.target == any.target &&
+        it->first.halide == any.halide) {
+        return it->second;
+    }
+    return std::nullopt;
 }
 
 std::vector<ScheduleChoice> ScheduleDatabase::nearest_schedules(const Layer &layer,
                                                                const Halide::Target &target) const {
-    const Key own = key_of(layer, target);
+    const Key own = key_of(layer, target, host_cpu_);
     std::vector<std::pair<int, const TunedEntry *>> others;  // (likeness, entry), in key order
     for (const auto &[key, entry] : entries_) {
         if (key.target == own.target && key.halide == own.halide && key.layer != own.layer) {
@@ -121,19 +135,24 @@ std::vector<ScheduleChoice> ScheduleDatabase::nearest_schedules(const Layer &lay
     std::stable_sort(others.begin(), others.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
     std::vector<ScheduleChoice> nearest;
     for (const auto &other : others) {
+        // Two processors' entries for a layer may hold the same schedule.
+        if (std::find(nearest.begin(), nearest.end(), other.second->schedule) != nearest.end()) {
+            continue;
+        }
         nearest.push_back(other.second->schedule);
     }
     return nearest;
 }
 
 void ScheduleDatabase::store(const Layer &layer, const Halide::Target &target, const TunedEntry &entry) {
-    entries_[key_of(layer, target)] = entry;
+    entries_[key_of(layer, target, entry.cpu)] = entry;
 }
 
 void ScheduleDatabase::save() const {
     YAML::Emitter out;
-    out << YAML::Comment("convc tuned schedules: one entry per (layer signature, target, Halide version).\n"
-                         "Written by `convc tune`; read by `convc generate`, `run` and `bench`.");
+    out << YAML::Comment(
+        "convc tuned schedules: one entry per (layer signature, target, Halide version, processor).\n"
+        "Written by `convc tune`; read by `convc generate`, `run` and `bench`.");
     out << YAML::BeginMap << YAML::Key << "entries" << YAML::Value << YAML::BeginSeq;
     for (const auto &[key, e] : entries_) {
         out << YAML::BeginMap;
@@ -150,6 +169,9 @@ void ScheduleDatabase::save() const {
         out << YAML::Key << "default_gflops" << YAML::Value << rounded(e.default_gflops);
         out << YAML::Key << "threads" << YAML::Value << e.threads;
         out << YAML::Key << "candidates" << YAML::Value << e.candidates;
+        if (!key.cpu.empty()) {
+            out << YAML::Key << "cpu" << YAML::Value << key.cpu;
+        }
         out << YAML::EndMap;
     }
     out << YAML::EndSeq << YAML::EndMap;

@@ -256,7 +256,9 @@ TuneReport tune_module(const ModuleSpec &module, const TargetPlan &plan, double 
                                std::max(0.0, left / static_cast<double>(work.size() - i))));
         const auto &[layer, target] = work[i];
         LayerTuning tuning = tune_layer(*layer, target, database, deadline, progress, i + 1, work.size());
-        const TunedEntry &entry = tuning.entry;
+        TunedEntry &entry = tuning.entry;
+        // A GPU target's entry is the GPU's, whatever processor drives it.
+        entry.cpu = target.has_gpu_feature() ? "" : database.host_cpu();
         database.store(*layer, target, entry);
         database.save();
         report.layers_tuned++;

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <set>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -26,6 +27,7 @@
 #include "spec/spec_error.h"
 #include "tune/candidate_search.h"
 #include "tune/halide_log_filter.h"
+#include "tune/host_cpu.h"
 #include "tune/measure_schedule.h"
 #include "tune/schedule_database.h"
 #include "tune/tune_module.h"
@@ -610,6 +612,58 @@ TEST(ScheduleDatabase, NearestSchedulesPutTheOtherLayoutFirst) {
     EXPECT_EQ(nearest[2], entry(2).schedule);
 }
 
+// Machines that share a Halide target string keep their own entries: this machine's first,
+// then one whose processor is not recorded (a database from before the field), then another
+// machine's; a save keeps the processor, and selection says whose entry it took.
+TEST(ScheduleDatabase, PrefersThisProcessorsEntry) {
+    fs::path path = fs::temp_directory_path() / ("convc_db_cpu_" + std::to_string(::getpid()) + ".yaml");
+    convc::Layer layer = small_layer();
+    auto entry = [&](int x_pixels, const std::string &cpu) {
+        convc::TunedEntry e{{"x86_avx2_blocked", {{"x_pixels", x_pixels}}}, 1, 1, 1, 1};
+        e.cpu = cpu;
+        return e;
+    };
+    {
+        convc::ScheduleDatabase db = convc::ScheduleDatabase::load(path.string());
+        db.set_host_cpu("Zen 5");
+        db.store(layer, kHost, entry(3, "Sapphire Rapids"));
+        EXPECT_EQ(db.find(layer, kHost)->cpu, "Sapphire Rapids");  // another machine's, for want of one
+        db.store(layer, kHost, entry(2, ""));
+        EXPECT_EQ(db.find(layer, kHost)->schedule, entry(2, "").schedule);
+        db.store(layer, kHost, entry(1, "Zen 5"));
+        EXPECT_EQ(db.find(layer, kHost)->schedule, entry(1, "").schedule);
+        EXPECT_EQ(db.size(), 3u);
+        db.save();
+    }
+    std::ifstream saved(path);
+    std::string text((std::istreambuf_iterator<char>(saved)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("cpu: Zen 5"), std::string::npos) << text;
+    convc::ScheduleDatabase db = convc::ScheduleDatabase::load(path.string());
+    EXPECT_EQ(db.size(), 3u);
+    db.set_host_cpu("Sapphire Rapids");
+    EXPECT_EQ(db.find(layer, kHost)->schedule, entry(3, "").schedule);
+    db.set_host_cpu("Zen 5");
+    EXPECT_EQ(db.find(layer, kHost)->schedule, entry(1, "").schedule);
+    EXPECT_EQ(db.find(layer, kHost)->cpu, "Zen 5");
+    // The other machines' entries hold schedules of their own, and seed no layer twice.
+    convc::Layer strided = layer;
+    strided.stride = {2, 2};
+    EXPECT_EQ(db.nearest_schedules(strided, kHost).size(), 3u);
+    db.store(layer, kHost, entry(1, "Zen 4"));
+    EXPECT_EQ(db.nearest_schedules(strided, kHost).size(), 3u);
+    fs::remove(path);
+}
+
+TEST(CpuName, ReadsTheFirstProcessorOfCpuinfo) {
+    const std::string cpuinfo =
+        "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 26\nmodel\t\t: 2\n"
+        "model name\t: AMD EPYC\nstepping\t: 1\n\nprocessor\t: 1\nmodel name\t: other\n";
+    EXPECT_EQ(convc::cpu_name_from_cpuinfo(cpuinfo), "AMD EPYC (AuthenticAMD family 26 model 2)");
+    EXPECT_EQ(convc::cpu_name_from_cpuinfo("model name\t: Some CPU\n"), "Some CPU");
+    EXPECT_EQ(convc::cpu_name_from_cpuinfo(""), "");
+    EXPECT_EQ(convc::host_cpu_name(), convc::host_cpu_name());  // read once, the same every time
+}
+
 TEST(ScheduleDatabase, MalformedFileIsAClearError) {
     fs::path path = fs::temp_directory_path() / ("convc_db_bad_" + std::to_string(::getpid()) + ".yaml");
     std::ofstream(path) << "entries: [ {layer: x\n";
@@ -654,6 +708,16 @@ TEST(ScheduleSelection, PrefersTheDatabaseUnlessTold) {
     EXPECT_EQ(fallback.choice, convc::default_schedule(layer, kHost));
     EXPECT_EQ(convc::ScheduleSelector(&db, "auto:Adams2019").select(layer, kHost).choice.family, "auto:Adams2019");
     EXPECT_THROW(convc::ScheduleSelector(&db, "fastest"), convc::SpecError);
+
+    db.set_host_cpu("this machine");
+    entry.cpu = "another machine";
+    db.store(layer, kHost, entry);
+    EXPECT_EQ(convc::ScheduleSelector(&db, "").select(layer, kHost).origin, "tuned (database)");  // unrecorded
+    convc::ScheduleDatabase only_other = convc::ScheduleDatabase::load("/nonexistent/convc_db.yaml");
+    only_other.set_host_cpu("this machine");
+    only_other.store(layer, kHost, entry);
+    EXPECT_EQ(convc::ScheduleSelector(&only_other, "").select(layer, kHost).origin,
+              "tuned on another machine (database)");
 }
 
 // An entry written before its family gained a parameter (or after it lost one) is still used,
