@@ -48,6 +48,10 @@ int tune(const TuneOptions &options) {
     std::ostream &terminal = filter.terminal();
     terminal << "convc tune: " << module.name << " for " << plan.name << ", budget " << budget << " s, database "
              << database.path() << "\n";
+    if (!database.host_cpu().empty()) {
+        terminal << "convc tune: entries for this machine's CPU targets are recorded as tuned on "
+                 << database.host_cpu() << "\n";
+    }
     TuneProgress progress(terminal, filter.terminal_is_interactive());
     TuneReport report = tune_module(module, plan, budget, database, progress);
     std::vector<std::string> held = filter.finish();
