@@ -534,6 +534,20 @@ TEST(ScheduleSpace, DepthwiseRowsOfTwoVectorsTakeOneTile) {
     EXPECT_EQ(x_vectors(depthwise(32, 112, 1), avx512), 1);
 }
 
+// The direct family reads a grouped layer's input in place: a strip of every input channel
+// staged per output row feeds only each group's few output channels.
+TEST(ScheduleSpace, GroupedDirectDefaultsReadTheInputInPlace) {
+    const Halide::Target avx512("x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41");
+    convc::Layer resnext = square_layer(128, 128, 56, 32);  // 4 channels a group
+    convc::ScheduleChoice grouped = convc::default_schedule(resnext, avx512);
+    ASSERT_EQ(grouped.family, "x86_avx512_direct") << grouped.to_string();
+    EXPECT_EQ(grouped.param("stage_input"), 0) << grouped.to_string();
+    EXPECT_TRUE(convc::fits_any_space(grouped, convc::schedule_spaces(resnext, avx512))) << grouped.to_string();
+    convc::Layer dense = square_layer(24, 24, 56);
+    convc::ScheduleChoice staged = convc::x86_direct_default(dense, avx512);
+    EXPECT_EQ(staged.param("stage_input"), 1) << staged.to_string();
+}
+
 TEST(ScheduleSpace, CudaTilesDivideTheirChannels) {
     struct Shape {
         int64_t c, k, groups, kernel, stride;
