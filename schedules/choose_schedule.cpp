@@ -230,11 +230,11 @@ bool schedule_applies(const ScheduleChoice &choice, const Layer &layer, const Ha
     return is_autoscheduler(choice) || fits_any_space(choice, schedule_spaces(layer, target));
 }
 
-void apply_schedule(LoweredConv &lc, const ScheduleChoice &choice) {
+void apply_schedule(LoweredConv &lc, const Layer &layer, const ScheduleChoice &choice) {
     if (choice.family == "cuda_direct") {
         schedule_cuda_conv(lc, choice);
     } else if (ends_with(choice.family, "_depthwise")) {
-        schedule_cpu_depthwise_conv(lc, choice);
+        schedule_cpu_depthwise_conv(lc, layer, choice);
     } else if (ends_with(choice.family, "_direct")) {
         schedule_cpu_direct_conv(lc, choice);
     } else {

@@ -34,7 +34,7 @@ bool schedule_applies(const ScheduleChoice &choice, const Layer &layer, const Ha
 // Applies a row-vector or CUDA family choice to the lowered layer. Blocked families use
 // their own algorithm (lower_blocked_conv2d) and auto:<name> choices the whole pipeline;
 // layer_pipeline.cpp dispatches those.
-void apply_schedule(LoweredConv &lc, const ScheduleChoice &choice);
+void apply_schedule(LoweredConv &lc, const Layer &layer, const ScheduleChoice &choice);
 
 bool is_autoscheduler(const ScheduleChoice &choice);
 bool is_blocked(const ScheduleChoice &choice);            // on lower_blocked_conv2d's algorithm

@@ -17,9 +17,17 @@ bool is_depthwise(const Layer &layer) {
 
 namespace {
 
-// Two channels a task at least where a staged plane is read at a stride: see stage_per_channel.
-int min_channels_per_task(int column_stride, const ScheduleChoice &choice) {
-    return stages_input_plane(choice) && column_stride > 1 ? 2 : 1;
+// Two channels in every task, the last one included, where a staged plane is read at a
+// stride: see stage_per_channel. Channels that leave one over for the last task (13 in tasks
+// of 2 or 4, 17 in tasks of 2) take larger tasks.
+int channels_per_task(const Layer &layer, const ScheduleChoice &choice) {
+    const int channels = static_cast<int>(layer.out_channels);
+    const int least = stages_input_plane(choice) && layer.stride.w > 1 ? 2 : 1;
+    int per_task = iterations_per_task(channels, choice.param("tasks"), least);
+    while (per_task < channels && channels % per_task != 0 && channels % per_task < least) {
+        per_task++;
+    }
+    return per_task;
 }
 
 struct TileLoops {
@@ -28,9 +36,9 @@ struct TileLoops {
 
 // Tiles of y_rows rows by x_vectors vectors; the tasks share out the channels of an image
 // (lc.k becomes the task loop), a task iteration being one channel's plane.
-void tile_planes(Stage stage, LoweredConv &lc, const ScheduleChoice &choice, const TileLoops &t, TailStrategy tail) {
+void tile_planes(Stage stage, LoweredConv &lc, const Layer &layer, const ScheduleChoice &choice, const TileLoops &t,
+                 TailStrategy tail) {
     const int lanes = choice.param("lanes");
-    OutputImageParam out = lc.output.output_buffer();
     stage.split(lc.x, t.xo, t.xi, lanes * choice.param("x_vectors"), tail)
         .split(lc.y, t.yo, t.yi, choice.param("y_rows"), tail)
         .reorder(t.xi, t.yi, t.xo, t.yo, lc.k, lc.n)
@@ -38,8 +46,7 @@ void tile_planes(Stage stage, LoweredConv &lc, const ScheduleChoice &choice, con
     if (tail == TailStrategy::ShiftInwards) {
         stage.vectorize(t.xi, lanes);
     }
-    parallelize_task_iterations(stage, lc.k, t.channel, out.dim(2).extent(), choice.param("tasks"),
-                                min_channels_per_task(lc.columns.stride, choice));
+    parallelize_tasks_of(stage, lc.k, t.channel, channels_per_task(layer, choice), choice.param("tasks"));
 }
 
 // Storage for planes, allocated once per task on the heap and reused by its channels: a heap
@@ -49,7 +56,7 @@ void tile_planes(Stage stage, LoweredConv &lc, const ScheduleChoice &choice, con
 // 14 loads a stride-2 vector at an odd constant index from the even index below it, marked
 // 64-byte aligned (seen in the LLVM IR: `align 64` 8 bytes past a boundary): SIGSEGV.
 // Alternating planes keep the channel in every index, as long as a task takes two channels
-// or more (tile_planes): with one, its channel loop vanished and the indices were constants
+// or more (channels_per_task): with one, its channel loop vanished and the indices were constants
 // again (a 5x7 window, stride 2 along 9-wide rows, a channel a task). Side by side, one
 // thread, the 32-channel 112x112 layer ran the same with either plane count (84-91 GFLOP/s);
 // the stride-2 56x56 layer about a tenth slower with two (29.8-37.1 against 34.1-40.6).
@@ -118,21 +125,20 @@ PlaneTile depthwise_plane_tile(const Layer &layer, const ScheduleChoice &choice)
     // The tasks share out output channels; with a channel multiplier, those of a plane can
     // straddle two tasks, and the plane's channel no longer tells a task's first ones.
     if (layer.out_channels == layer.in_channels) {
-        tile.channels_per_task = iterations_per_task(static_cast<int>(layer.out_channels), choice.param("tasks"),
-                                                     min_channels_per_task(static_cast<int>(layer.stride.w), choice));
+        tile.channels_per_task = channels_per_task(layer, choice);
     }
     return tile;
 }
 
-void schedule_cpu_depthwise_conv(LoweredConv &lc, const ScheduleChoice &choice) {
+void schedule_cpu_depthwise_conv(LoweredConv &lc, const Layer &layer, const ScheduleChoice &choice) {
     const int lanes = choice.param("lanes");
     const int tile_x = lanes * choice.param("x_vectors");
     const int tile_y = choice.param("y_rows");
     TileLoops t;
     OutputImageParam out = lc.output.output_buffer();
     Stage whole_tiles = lc.output.specialize(out.dim(0).extent() >= tile_x && out.dim(1).extent() >= tile_y);
-    tile_planes(whole_tiles, lc, choice, t, TailStrategy::ShiftInwards);
-    tile_planes(lc.output, lc, choice, t, TailStrategy::GuardWithIf);
+    tile_planes(whole_tiles, lc, layer, choice, t, TailStrategy::ShiftInwards);
+    tile_planes(lc.output, lc, layer, choice, t, TailStrategy::GuardWithIf);
     if (splits_column_phases(choice)) {
         stage_column_phases(lc, choice, t);
     } else if (stages_input_plane(choice)) {

@@ -23,7 +23,7 @@ namespace convc {
 //   tasks        parallel_task_counts(), over the channels of an image
 // The layer must be lowered with depthwise_plane_tile(layer, choice) and ConvInput::PlanePhases when
 // splits_column_phases(choice), else ConvInput::Plane when stages_input_plane(choice).
-void schedule_cpu_depthwise_conv(LoweredConv &lc, const ScheduleChoice &choice);
+void schedule_cpu_depthwise_conv(LoweredConv &lc, const Layer &layer, const ScheduleChoice &choice);
 PlaneTile depthwise_plane_tile(const Layer &layer, const ScheduleChoice &choice);
 
 bool is_depthwise(const Layer &layer);

@@ -93,8 +93,12 @@ void parallelize_tasks(Stage stage, const Var &task, const Expr &iterations, int
 
 void parallelize_task_iterations(Stage stage, const VarOrRVar &task, const VarOrRVar &iteration,
                                  const Expr &iterations, int tasks, int min_iterations) {
-    stage.split(task, task, iteration, iterations_per_task(iterations, tasks, min_iterations),
-                TailStrategy::GuardWithIf);
+    parallelize_tasks_of(stage, task, iteration, iterations_per_task(iterations, tasks, min_iterations), tasks);
+}
+
+void parallelize_tasks_of(Stage stage, const VarOrRVar &task, const VarOrRVar &iteration, const Expr &per_task,
+                          int tasks) {
+    stage.split(task, task, iteration, per_task, TailStrategy::GuardWithIf);
     if (tasks != 1) {
         stage.parallel(task);
     }

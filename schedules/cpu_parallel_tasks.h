@@ -48,6 +48,10 @@ void parallelize_task_iterations(Halide::Stage stage, const Halide::VarOrRVar &t
                                  const Halide::VarOrRVar &iteration, const Halide::Expr &iterations, int tasks,
                                  int min_iterations = 1);
 
+// As parallelize_task_iterations, with the iterations a task takes given.
+void parallelize_tasks_of(Halide::Stage stage, const Halide::VarOrRVar &task, const Halide::VarOrRVar &iteration,
+                          const Halide::Expr &per_task, int tasks);
+
 // The iterations each task of parallelize_task_iterations takes (the last one may take fewer):
 // task t takes iterations [t * per_task, (t + 1) * per_task).
 Halide::Expr iterations_per_task(const Halide::Expr &iterations, int tasks, int min_iterations = 1);

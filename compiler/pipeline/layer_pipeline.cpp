@@ -88,7 +88,7 @@ LayerPipeline row_pipeline(const Layer &layer, const Halide::Target &target, con
         autoschedule_layer(lp.pipeline, lc, layer, target, schedule.family.substr(5));
         return lp;
     }
-    apply_schedule(lc, schedule);
+    apply_schedule(lc, layer, schedule);
     return unpacked_weight_pipeline(lc);
 }
 

@@ -14,6 +14,7 @@
 #include "pipeline/layer_pipeline.h"
 #include "schedules/cpu_blocked_conv.h"
 #include "schedules/cpu_conv_space.h"
+#include "schedules/cpu_depthwise_conv.h"
 #include "schedules/x86_conv_params.h"
 #include "support/conv_check.h"
 
@@ -386,6 +387,34 @@ TEST(DepthwiseFamily, StridedStagedPlaneWithAChannelPerTaskMatchesReference) {
     v.params["unroll_taps"] = 1;
     v.params["tasks"] = 0;
     expect_every_choice_matches(layer, input, {base, v});
+}
+
+// The same crash in a task's last channel alone: 13 channels in tasks of 4 left the last task
+// one (SIGSEGV in Halide 14's code with these tiles, twenty-ninth session). Tasks grow until
+// the last keeps two channels.
+TEST(DepthwiseFamily, StridedStagedPlaneKeepsTwoChannelsInTheLastTask) {
+    Layer layer = conv_layer(13, 13, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 13, false);
+    convc::ScheduleChoice v = convc::x86_depthwise_default(layer, Halide::get_host_target());
+    v.params["stage_input"] = 1;
+    const std::pair<int, int> tasks_and_channels_a_task[] = {{4, 5}, {16, 5}, {2, 7}, {1, 13}};
+    for (auto [tasks, per_task] : tasks_and_channels_a_task) {
+        v.params["tasks"] = tasks;
+        EXPECT_EQ(convc::depthwise_plane_tile(layer, v).channels_per_task, per_task) << tasks << " tasks";
+    }
+    for (int channels : {13, 17}) {
+        Layer wide = conv_layer(channels, channels, {3, 3}, {2, 2}, {1, 1}, {1, 1}, channels, false);
+        convc::Shape4 input{2, channels, 11, 40};
+        wide.input_shape = input;
+        convc::ScheduleChoice crashed = convc::x86_depthwise_default(wide, Halide::get_host_target());
+        crashed.params["stage_input"] = 1;
+        crashed.params["x_vectors"] = 2;
+        crashed.params["y_rows"] = 7;
+        crashed.params["unroll_taps"] = 1;
+        crashed.params["tasks"] = 16;
+        convc::ScheduleChoice in_four = crashed;
+        in_four.params["tasks"] = 4;
+        expect_every_choice_matches(wide, input, {crashed, in_four});
+    }
 }
 
 // A staged plane's zero border is written by a task's first two channels only (both slots of
