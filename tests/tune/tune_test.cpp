@@ -507,10 +507,29 @@ TEST(ScheduleSpace, AvxDefaultsFitTheRowAndTheCache) {
     expect_fits(serial, small_input);
 }
 
-// A CUDA block stages whole tiles of output channels and input-channel chunks, so a tile
-// that overhangs its channels reads past the weight or input (seen as bounds errors on an
-// H200 for K=6 with tiles of 4 and C=3 with chunks of 2). A split reduction's parts cut the
-// channels evenly too, 16 or more each.
+// A depthwise row of one to two vectors is one tile of two where the accumulators leave
+// registers to spare: AVX-512 on MobileNetV2's stride-2 layer (28 wide), not AVX2 on its 14x14
+// one (2 x 7 accumulators of 16 registers), nor a row of one vector or of more than two.
+TEST(ScheduleSpace, DepthwiseRowsOfTwoVectorsTakeOneTile) {
+    const Halide::Target avx512("x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41");
+    const Halide::Target avx2("x86-64-linux-avx-avx2-f16c-fma-sse41");
+    auto depthwise = [](int64_t channels, int64_t width, int64_t stride) {
+        convc::Layer l = square_layer(channels, channels, width, channels);
+        l.stride = {stride, stride};
+        return l;
+    };
+    auto x_vectors = [](const convc::Layer &layer, const Halide::Target &target) {
+        convc::ScheduleChoice c = convc::x86_depthwise_default(layer, target);
+        EXPECT_TRUE(convc::fits_any_space(c, convc::schedule_spaces(layer, target))) << c.to_string();
+        return c.param("x_vectors");
+    };
+    EXPECT_EQ(x_vectors(depthwise(144, 56, 2), avx512), 2);  // 28 wide
+    EXPECT_EQ(x_vectors(depthwise(144, 56, 2), avx2), 1);    // 3.5 vectors
+    EXPECT_EQ(x_vectors(depthwise(384, 14, 1), avx512), 1);  // within one vector
+    EXPECT_EQ(x_vectors(depthwise(384, 14, 1), avx2), 1);    // 7 rows: 14 accumulators
+    EXPECT_EQ(x_vectors(depthwise(32, 112, 1), avx512), 1);
+}
+
 // The direct family reads a grouped layer's input in place: a strip of every input channel
 // staged per output row feeds only each group's few output channels.
 TEST(ScheduleSpace, GroupedDirectDefaultsReadTheInputInPlace) {
@@ -525,6 +544,10 @@ TEST(ScheduleSpace, GroupedDirectDefaultsReadTheInputInPlace) {
     EXPECT_EQ(staged.param("stage_input"), 1) << staged.to_string();
 }
 
+// A CUDA block stages whole tiles of output channels and input-channel chunks, so a tile
+// that overhangs its channels reads past the weight or input (seen as bounds errors on an
+// H200 for K=6 with tiles of 4 and C=3 with chunks of 2). A split reduction's parts cut the
+// channels evenly too, 16 or more each.
 TEST(ScheduleSpace, CudaTilesDivideTheirChannels) {
     struct Shape {
         int64_t c, k, groups, kernel, stride;
