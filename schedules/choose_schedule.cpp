@@ -34,13 +34,16 @@ bool narrow_depthwise_rows(const Layer &layer, int lanes) {
 
 // Depthwise planes that row vectors cover poorly run as flat runs of vectors (2026-11-26, one
 // thread, side by side in one process): MobileNetV2's 960-channel 7x7 layer at 57-61 GFLOP/s
-// against 32-34 for channel vectors, a 5x5 kernel on 1152 7x7 planes 73 against 60, the
-// 384-channel 14x14 layer 60-62 against 40-48 for staged rows. Rows of 14 keep row vectors
-// where the kernel is taller than 3: rows that share loaded vectors won on a 5x5 kernel on
-// 14x14 planes (82 against 55), as on 28x28 (90 against 47) and 56x56 planes (102 against 50).
+// against 32-34 for channel vectors, a 5x5 kernel on 1152 7x7 planes 73 against 60.
+// Rows of half a vector or more keep row tiles on staged planes, whose rows share loaded
+// vectors: a 5x5 kernel on 14x14 planes 82 against 55, on 28x28 90 against 47 (2026-11-26).
+// The 384-channel 14x14 layer's 3x3 kernel went to flat planes then (60-62 against 40-48); since
+// the staged plane stopped rewriting its zero border and copying rows with masked stores
+// (twenty-first and twenty-sixth sessions) it runs faster on row tiles: 108.4 / 89.2 GFLOP/s at
+// 2 threads / 1 against 72.9 / 62.0 (Zen 5, side by side, 2026-11-29; the entries tuned on
+// this host and on an AVX2 Zen 3 are row tiles too).
 bool flat_planes_preferred(const Layer &layer, int lanes) {
-    int64_t width = output_shape(layer, *layer.input_shape)[3];
-    return width * 2 < lanes || (width < lanes && layer.kernel.h <= 3);
+    return output_shape(layer, *layer.input_shape)[3] * 2 < lanes;
 }
 
 bool narrow_output(const Layer &layer) {

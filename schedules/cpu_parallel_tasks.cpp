@@ -73,11 +73,19 @@ int default_row_tasks(const Layer &layer) {
     return multiply_accumulates(layer, *layer.input_shape) < kSerialMultiplyAccumulates ? 1 : 16;
 }
 
+// A plane is too little work to hand out alone, and 16 tasks of them still pay for the pool's
+// hand-outs: MobileNetV2's depthwise layers on staged row tiles at 2 threads / 1, side by side
+// (Zen 5, 2026-11-29): 384 channels at 14x14 108.4 / 89.2 GFLOP/s in 4 tasks against 72.9 / 82.2
+// in 16, the 144-channel stride-2 one 53.3 / 41.1 against 47.7 / 39.0 (2 tasks, one per core
+// of that host, ran as fast as 4 or faster); AVX2 code on that host 69.4 / 49.1 against 53.2 /
+// 48.5 and 44.8 / 26.2 against 37.4 / 24.7. The plane families' defaults came to 4 on their own:
+// lane-blocked and flat planes (cpu_lane_blocked_conv.cpp, cpu_flat_plane_conv.cpp).
 int default_plane_tasks(const Layer &layer) {
     if (!layer.input_shape) {
         return 0;
     }
-    return tasks_for(layer, (*layer.input_shape)[0] * layer.out_channels, kSerialPlaneMultiplyAccumulates);
+    int tasks = tasks_for(layer, (*layer.input_shape)[0] * layer.out_channels, kSerialPlaneMultiplyAccumulates);
+    return tasks == 16 ? 4 : tasks;
 }
 
 void parallelize_tasks(Stage stage, const Var &task, const Expr &iterations, int tasks) {

@@ -530,6 +530,23 @@ TEST(ScheduleSpace, DepthwiseRowsOfTwoVectorsTakeOneTile) {
     EXPECT_EQ(x_vectors(depthwise(32, 112, 1), avx512), 1);
 }
 
+// NCHW depthwise planes: rows of half a vector or more on staged row tiles, narrower ones as
+// flat runs; both share the channels out in 4 tasks where 16 would each hold little work.
+TEST(ScheduleSpace, DepthwiseDefaultsTileRowsOfHalfAVectorOrMore) {
+    const Halide::Target avx512("x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41");
+    convc::Layer rows_of_14 = square_layer(384, 384, 14, 384);  // 0.68 M multiply-adds
+    convc::ScheduleChoice rows = convc::default_schedule(rows_of_14, avx512);
+    EXPECT_EQ(rows.family, "x86_avx512_depthwise") << rows.to_string();
+    EXPECT_EQ(rows.param("tasks"), 4) << rows.to_string();
+    EXPECT_TRUE(convc::fits_any_space(rows, convc::schedule_spaces(rows_of_14, avx512))) << rows.to_string();
+    convc::Layer rows_of_7 = square_layer(960, 960, 7, 960);
+    convc::ScheduleChoice flat = convc::default_schedule(rows_of_7, avx512);
+    EXPECT_EQ(flat.family, "x86_avx512_flat_plane") << flat.to_string();
+    EXPECT_EQ(flat.param("tasks"), 4) << flat.to_string();
+    convc::Layer wide = square_layer(32, 32, 112, 32);  // 226 K multiply-adds a plane: a task each
+    EXPECT_EQ(convc::default_schedule(wide, avx512).param("tasks"), 0);
+}
+
 // The direct family reads a grouped layer's input in place: a strip of every input channel
 // staged per output row feeds only each group's few output channels.
 TEST(ScheduleSpace, GroupedDirectDefaultsReadTheInputInPlace) {
