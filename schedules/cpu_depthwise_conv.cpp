@@ -18,8 +18,8 @@ bool is_depthwise(const Layer &layer) {
 namespace {
 
 // Two channels in every task, the last one included, where a staged plane is read at a
-// stride: see stage_per_channel. Channels that leave one over for the last task (13 in tasks
-// of 2 or 4, 17 in tasks of 2) take larger tasks.
+// stride: see stage_per_channel. Where the channels would leave the last task one (13 of them
+// two or four a task, 17 two a task), the tasks take more.
 int channels_per_task(const Layer &layer, const ScheduleChoice &choice) {
     const int channels = static_cast<int>(layer.out_channels);
     const int least = stages_input_plane(choice) && layer.stride.w > 1 ? 2 : 1;
