@@ -57,6 +57,23 @@ int flat_plane_tasks(const Layer &layer) {
     return default_plane_tasks(layer) == 1 ? 1 : 4;
 }
 
+// The run's vectors are fixed in number, so its loops unroll into registers; lanes past
+// the plane's end compute values nothing stores.
+void accumulate_runs(LoweredFlatPlaneConv &lc, Func conv, const ScheduleChoice &choice, const Var &channel) {
+    const int lanes = choice.param("lanes");
+    const int vectors = vectors_per_run(lc.output_plane_size, lanes, choice.param("chunks"));
+    const int run = vectors * lanes;
+    const int runs = (lc.output_plane_size + run - 1) / run;
+    Var jo("jo"), jv("jv"), jl("jl");
+    conv.compute_at(lc.output, channel).bound_extent(lc.j, runs * run).vectorize(lc.j, lanes);
+    Stage update = conv.update();
+    update.split(lc.j, jo, jv, run).split(jv, jv, jl, lanes).reorder(jl, jv, lc.r.x, lc.r.y, jo).vectorize(jl);
+    update.unroll(jv).unroll(lc.r.x);
+    if (unrolls_window_rows(vectors, lc.r)) {
+        update.unroll(lc.r.y);
+    }
+}
+
 }  // namespace
 
 bool flat_plane_fits(const Layer &layer, int lanes, int registers) {
@@ -84,19 +101,8 @@ void schedule_cpu_flat_plane_conv(LoweredFlatPlaneConv &lc, const ScheduleChoice
     lc.staged.compute_at(lc.output, iteration).vectorize(lc.i, lanes, TailStrategy::RoundUp);
     lc.staged.update().vectorize(lc.copy.x, lanes, TailStrategy::GuardWithIf);
 
-    // The run's vectors are fixed in number, so its loops unroll into registers; lanes past
-    // the plane's end compute values nothing stores.
-    const int vectors = vectors_per_run(lc.output_plane_size, lanes, choice.param("chunks"));
-    const int run = vectors * lanes;
-    const int runs = (lc.output_plane_size + run - 1) / run;
-    Var jo("jo"), jv("jv"), jl("jl");
-    lc.conv.compute_at(lc.output, ki).bound_extent(lc.j, runs * run).vectorize(lc.j, lanes);
-    Stage update = lc.conv.update();
-    update.split(lc.j, jo, jv, run).split(jv, jv, jl, lanes).reorder(jl, jv, lc.r.x, lc.r.y, jo).vectorize(jl);
-    update.unroll(jv).unroll(lc.r.x);
-    if (unrolls_window_rows(vectors, lc.r)) {
-        update.unroll(lc.r.y);
-    }
+    accumulate_runs(lc, lc.conv, choice, ki);
+    accumulate_runs(lc, lc.conv_in_place, choice, ki);
 }
 
 ScheduleSpace cpu_flat_plane_space(const std::string &family, int lanes, int registers, const Layer &layer) {

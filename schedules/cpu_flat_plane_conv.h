@@ -9,7 +9,8 @@
 namespace convc {
 
 // Schedules lower_flat_plane_conv2d's algorithm: a task takes blocks of `block` channels and
-// stages their planes; each output plane is computed in `chunks` runs of whole vectors, the
+// stages the planes of the image's first and last blocks (the others read the input in place);
+// each output plane is computed in `chunks` runs of whole vectors, the
 // vectors of a run held in registers while every tap is applied to them.
 void schedule_cpu_flat_plane_conv(LoweredFlatPlaneConv &lc, const ScheduleChoice &choice);
 

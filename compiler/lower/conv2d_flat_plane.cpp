@@ -34,6 +34,7 @@ LoweredFlatPlaneConv lower_flat_plane_conv2d(const Layer &layer, int block) {
     }
     lc.staged = Func("staged_planes");
     lc.conv = Func("conv");
+    lc.conv_in_place = Func("conv_in_place");
     lc.output = Func(layer.name);
 
     const Shape4 &shape = *layer.input_shape;
@@ -42,9 +43,12 @@ LoweredFlatPlaneConv lower_flat_plane_conv2d(const Layer &layer, int block) {
     lc.output_plane_size = width * static_cast<int>(output_shape(layer, shape)[2]);
     const Var &i = lc.i, &b = lc.b, &j = lc.j, &k = lc.k, &n = lc.n;
 
-    // The margins read zero, and a tap never uses them anyway: their lanes are masked below.
-    lc.staged(i, b, n) = 0.0f;
+    // The margins are left as they are: the taps that reach them have their lanes masked below.
+    // Only the image's first and last blocks are staged; the others read the input in place.
+    lc.staged(i, b, n) = undef<float>();
     lc.copy = RDom(0, block * lc.plane_size, "copy");
+    const int last_block = static_cast<int>(layer.out_channels) / block - 1;
+    lc.copy.where(b == 0 || b == last_block);
     // Read as one run from the block's first plane: x is promised within the row so that
     // bounds inference asks for that plane only, while the run goes on through its rows and
     // the next planes, which the dense-plane constraints make the next memory.
@@ -57,11 +61,20 @@ LoweredFlatPlaneConv lower_flat_plane_conv2d(const Layer &layer, int block) {
     Expr tap_x = j % width + dx;
     Expr row_start = j + dy * width;  // the tap's row, flat: inside the plane iff in [0, W * H)
     Expr inside = tap_x >= 0 && tap_x < width && row_start >= 0 && row_start < lc.plane_size;
-    Expr source = lc.staged(row_start + dx + (k % block) * lc.plane_size, k / block, n);
+    Expr staged_source = lc.staged(row_start + dx + (k % block) * lc.plane_size, k / block, n);
+    // As the staging copy reads a run: x promised within the row, the run reaching on into the
+    // rows and planes around it.
+    Expr in_place_source = lc.input(unsafe_promise_clamped(row_start + dx, 0, width - 1), 0, k, n);
 
-    lc.conv(j, k, n) = layer.bias ? lc.bias(k) : 0.0f;
-    lc.conv(j, k, n) += lc.weight(lc.r.x, lc.r.y, 0, k) * select(inside, source, 0.0f);
-    lc.output(lc.x, lc.y, k, n) = lc.conv(lc.y * width + lc.x, k, n);
+    for (auto [conv, source] : {std::pair{lc.conv, staged_source}, std::pair{lc.conv_in_place, in_place_source}}) {
+        conv(j, k, n) = layer.bias ? lc.bias(k) : 0.0f;
+        conv(j, k, n) += lc.weight(lc.r.x, lc.r.y, 0, k) * select(inside, source, 0.0f);
+    }
+    // A run of an end block is computed only where this picks it (Halide skips a Func's
+    // production where its value is not used), so the staging runs for those blocks alone.
+    Expr j_out = lc.y * width + lc.x;
+    Expr end_block = k < block || k >= static_cast<int>(layer.out_channels) - block;
+    lc.output(lc.x, lc.y, k, n) = select(end_block, lc.conv(j_out, k, n), lc.conv_in_place(j_out, k, n));
 
     constrain_weight(layer, lc.weight);
     // constrain_layer_io makes the tensors dense: planes are W * H consecutive floats and the

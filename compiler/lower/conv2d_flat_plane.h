@@ -16,17 +16,20 @@ namespace convc {
 // are zeroed. That needs the output as wide as the input (stride 1, horizontal padding that
 // keeps the width) and zero padding; the whole tensors dense, which the constraints check.
 //
-// The input planes of `block` consecutive channels are staged end to end with a margin: a
-// tap of a plane's first or last vector reaches before or after it, and the tensor's first
-// and last planes have nothing there to read. Dimensions are Halide's order, innermost first.
+// A tap of a plane's first or last vector reaches before or after the plane, into its
+// neighbours' planes, whose lanes are masked off. The tensor's first and last planes have
+// nothing there to read: the image's first and last blocks of `block` channels read their
+// planes staged end to end with a margin, and the others read the input in place.
+// Dimensions are Halide's order, innermost first.
 struct LoweredFlatPlaneConv {
     int block = 8;
     Halide::ImageParam input;
     Halide::ImageParam weight;  // PyTorch's layout: (kx, ky, 0, k)
     Halide::ImageParam bias;    // defined only when the layer has a bias
     Halide::Func staged;        // (i, b, n): channels b * block ... of image n, planes end to end
-    Halide::Func conv;          // (j, k, n): output plane k as one flat run, j = y * W + x
-    Halide::Func output;        // (x, y, k, n) = conv(y * W + x, k, n)
+    Halide::Func conv;          // (j, k, n): output plane k as one flat run, j = y * W + x, from `staged`
+    Halide::Func conv_in_place; // the same run read from the input in place (the other blocks)
+    Halide::Func output;        // (x, y, k, n) = the first block's, the last block's or the others' run
     Halide::RDom copy;          // staged's interior: the block's planes
     Halide::RDom r;             // r.x: kernel x, r.y: kernel y
     Halide::Var i{"i"}, b{"b"}, j{"j"}, x{"x"}, y{"y"}, k{"k"}, n{"n"};

@@ -8,6 +8,9 @@
 #include <iterator>
 #include <string>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include "io/memory_layout.h"
 #include "jit/jit_layer.h"
 #include "lower/column_phases.h"
@@ -659,6 +662,41 @@ TEST_P(FlatPlaneSweep, EveryRunAndBlockMatchesReference) {
 
 INSTANTIATE_TEST_SUITE_P(Conv2d, FlatPlaneSweep, ::testing::ValuesIn(flat_plane_cases()),
                          [](const ::testing::TestParamInfo<FamilyCase> &info) { return info.param.name; });
+
+// The blocks away from the tensor's ends read their taps in place, reaching into neighbouring
+// planes; the first and last blocks read a staged copy, since before the first plane and after
+// the last there may be no memory at all. The input sits against an inaccessible page on
+// either side in turn: a tap read past the tensor kills the test with SIGSEGV.
+TEST(FlatPlaneFamily, EndBlocksReadNothingPastTheTensor) {
+    const long page = sysconf(_SC_PAGESIZE);
+    Layer layer = fixed_shape(conv_layer(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 16, false), {1, 16, 7, 7});
+    const convc::Shape4 in = *layer.input_shape, w = convc::weight_shape(layer);
+    const int64_t count = convc_test::element_count(in);
+    ASSERT_LE(count * int64_t(sizeof(float)), page);
+    char *pages = static_cast<char *>(mmap(nullptr, 3 * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+    ASSERT_NE(pages, MAP_FAILED);
+    ASSERT_EQ(mprotect(pages + page, page, PROT_READ | PROT_WRITE), 0);
+    std::vector<float> values = convc_test::random_values(count, 4), weight = convc_test::random_values(
+                                                                          convc_test::element_count(w), 5);
+    std::array<int64_t, 4> out_shape{};
+    std::vector<double> want = convc_reference::conv2d(convc_test::reference_params(layer), values.data(), in,
+                                                       weight.data(), nullptr, out_shape);
+    convc::ScheduleChoice choice = convc::x86_flat_plane_default(layer, Halide::get_host_target());
+    choice.params["block"] = 4;  // two blocks between the ends
+    for (int tasks : {1, 4}) {
+        choice.params["tasks"] = tasks;
+        convc::JitLayer kernel(layer, Halide::get_host_target(), choice);
+        for (char *at : {pages + page, pages + 2 * page - count * int64_t(sizeof(float))}) {
+            float *input = reinterpret_cast<float *>(at);
+            std::copy(values.begin(), values.end(), input);
+            std::vector<float> output(want.size());
+            kernel.run({input, {in.begin(), in.end()}}, {weight.data(), {w.begin(), w.end()}}, std::nullopt,
+                       output.data());
+            EXPECT_LE(convc_test::max_relative_error(output, want), convc_test::kTolerance) << choice.to_string();
+        }
+    }
+    munmap(pages, 3 * page);
+}
 
 // Where the flat runs would be wrong or the staging read out of bounds, the family is absent.
 TEST(FlatPlaneFamily, AppliesOnlyWhereTheRunsAreExact) {
