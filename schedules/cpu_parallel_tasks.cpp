@@ -100,8 +100,8 @@ void parallelize_tasks(Stage stage, const Var &task, const Expr &iterations, int
 }
 
 void parallelize_task_iterations(Stage stage, const VarOrRVar &task, const VarOrRVar &iteration,
-                                 const Expr &iterations, int tasks, int min_iterations) {
-    parallelize_tasks_of(stage, task, iteration, iterations_per_task(iterations, tasks, min_iterations), tasks);
+                                 const Expr &iterations, int tasks) {
+    parallelize_tasks_of(stage, task, iteration, iterations_per_task(iterations, tasks), tasks);
 }
 
 void parallelize_tasks_of(Stage stage, const VarOrRVar &task, const VarOrRVar &iteration, const Expr &per_task,

@@ -43,11 +43,9 @@ void parallelize_tasks(Halide::Stage stage, const Halide::Var &task, const Halid
 
 // As parallelize_tasks, but `task` is always split, into the loop over tasks (`task` again)
 // and `iteration`, one iteration of the original loop whatever the grouping: the loop level
-// at which a schedule computes what each iteration needs. A task takes at least
-// `min_iterations` iterations.
+// at which a schedule computes what each iteration needs.
 void parallelize_task_iterations(Halide::Stage stage, const Halide::VarOrRVar &task,
-                                 const Halide::VarOrRVar &iteration, const Halide::Expr &iterations, int tasks,
-                                 int min_iterations = 1);
+                                 const Halide::VarOrRVar &iteration, const Halide::Expr &iterations, int tasks);
 
 // As parallelize_task_iterations, with the iterations a task takes given.
 void parallelize_tasks_of(Halide::Stage stage, const Halide::VarOrRVar &task, const Halide::VarOrRVar &iteration,
