@@ -530,6 +530,27 @@ TEST(ScheduleSpace, DepthwiseRowsOfTwoVectorsTakeOneTile) {
     EXPECT_EQ(x_vectors(depthwise(32, 112, 1), avx512), 1);
 }
 
+// AVX-512 channels-last depthwise: 2 vectors by 2 pixels where rows split into pairs and the
+// channels into 8 or more blocks of 2 vectors; odd rows, few blocks and strides keep their tile.
+TEST(ScheduleSpace, ChannelsLastDepthwisePairsPixelsWhereBlocksAbound) {
+    const Halide::Target avx512("x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41");
+    auto tile = [&](int64_t channels, int64_t width, int64_t stride) {
+        convc::Layer l = square_layer(channels, channels, width, channels);
+        l.layout = convc::MemoryLayout::Nhwc;
+        l.stride = {stride, stride};
+        convc::ScheduleChoice c = convc::default_schedule(l, avx512);
+        EXPECT_EQ(c.family, "x86_avx512_lane_blocked") << c.to_string();
+        EXPECT_TRUE(convc::fits_any_space(c, convc::schedule_spaces(l, avx512))) << c.to_string();
+        return std::pair{c.param("k_vectors"), c.param("x_pixels")};
+    };
+    EXPECT_EQ(tile(384, 14, 1), (std::pair{2, 2}));  // 12 blocks
+    EXPECT_EQ(tile(960, 14, 1), (std::pair{2, 2}));
+    EXPECT_EQ(tile(960, 7, 1), (std::pair{1, 7}));   // odd rows
+    EXPECT_EQ(tile(192, 28, 1), (std::pair{1, 7}));  // 6 blocks
+    EXPECT_EQ(tile(32, 112, 1), (std::pair{2, 7}));  // one block: both vectors in the tile
+    EXPECT_EQ(tile(384, 28, 2), (std::pair{1, 7}));  // stride 2
+}
+
 // NCHW depthwise planes: rows of half a vector or more on staged row tiles, narrower ones as
 // flat runs; both share the channels out in 4 tasks where 16 would each hold little work.
 TEST(ScheduleSpace, DepthwiseDefaultsTileRowsOfHalfAVectorOrMore) {
