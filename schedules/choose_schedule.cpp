@@ -222,11 +222,15 @@ bool packs_weights(const ScheduleChoice &choice) {
 }
 
 bool stages_input_plane(const ScheduleChoice &choice) {
-    return ends_with(choice.family, "_depthwise") && choice.param("stage_input") != 0;
+    return ends_with(choice.family, "_depthwise") && (choice.param("stage_input") == 1 || splits_column_phases(choice));
 }
 
 bool splits_column_phases(const ScheduleChoice &choice) {
     return ends_with(choice.family, "_depthwise") && choice.param("stage_input") == 2;
+}
+
+bool stages_tile_rows(const ScheduleChoice &choice) {
+    return ends_with(choice.family, "_depthwise") && choice.param("stage_input") == 3;
 }
 
 bool schedule_applies(const ScheduleChoice &choice, const Layer &layer, const Halide::Target &target) {

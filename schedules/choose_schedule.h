@@ -48,5 +48,8 @@ bool packs_weights(const ScheduleChoice &choice);
 bool stages_input_plane(const ScheduleChoice &choice);
 // A depthwise choice that reads lower_conv2d(..., ConvInput::PlanePhases)'s column phases.
 bool splits_column_phases(const ScheduleChoice &choice);
+// A depthwise choice that stages, per row of tiles, the padded rows its window reads
+// (stage_input 3), on lower_conv2d's ConvInput::Padded algorithm.
+bool stages_tile_rows(const ScheduleChoice &choice);
 
 }  // namespace convc

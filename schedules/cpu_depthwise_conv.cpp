@@ -125,6 +125,31 @@ void stage_column_phases(LoweredConv &lc, const ScheduleChoice &choice, const Ti
     leave_border_scalar(cp.phases, kPhasesRunsUpdate, kPhasesLastRunUpdate);
 }
 
+// Each row of tiles stages the padded rows its window reads, in a buffer of those rows alone.
+// A staged plane is copied whole before any tile reads it; per tile row the copy comes between
+// tiles, so its loads from L3 overlap the multiply-adds, and the few rows stay in L1 (the rows of
+// a 7-row tile's 3x3 window: 9 x 128 floats). MobileNetV2's 32-channel 112x112 layer, side by
+// side (`compare`, AMD EPYC Zen 5, 2026-11-29), two threads / one: 7-row tiles 136-173 /
+// 125-133 GFLOP/s against 122-131 / 96-100 for the tuned plane entry; 4-row tiles, a third of
+// their rows copied twice, 128-141 / 96-98. Rows slid from tile to tile (Halide's sliding
+// window, one buffer per plane) ran 136-167 / 108-114, and failed Halide 14's fold check or read
+// rows never stored on tiles guarded at the plane's end. Planes that fit L1 do better staged
+// whole (x86_depthwise_default).
+// Sized for what whole tiles read (tile_overhang.h): Halide 14 sizes rows computed per row of
+// tiles from the guarded last tile's outputs, not the whole tile its taps read. The columns start
+// at a vector boundary at or before the padding.
+void stage_tile_rows(LoweredConv &lc, const Layer &layer, const ScheduleChoice &choice, const TileLoops &t) {
+    const int lanes = choice.param("lanes");
+    const int tile_x = lanes * choice.param("x_vectors");
+    const WindowSpan &columns = lc.columns;
+    Expr first = -((columns.padding_before + lanes - 1) / lanes) * lanes;
+    Expr end = columns.tiles_input_extent(lc.output.output_buffer().dim(0).extent(), tile_x) - columns.padding_before;
+    lc.padded.compute_at(lc.output, t.yo)
+        .bound(lc.x, first, (end - first + lanes - 1) / lanes * lanes)
+        .bound_extent(lc.y, row_span(layer).input_extent(choice.param("y_rows")))
+        .vectorize(lc.x, lanes);
+}
+
 }  // namespace
 
 PlaneTile depthwise_plane_tile(const Layer &layer, const ScheduleChoice &choice) {
@@ -150,6 +175,8 @@ void schedule_cpu_depthwise_conv(LoweredConv &lc, const Layer &layer, const Sche
         stage_column_phases(lc, choice, t);
     } else if (stages_input_plane(choice)) {
         stage_input_plane(lc, choice, t);
+    } else if (stages_tile_rows(choice)) {
+        stage_tile_rows(lc, layer, choice, t);
     }
 
     // On the guarded path the last tile is smaller; fixed extents keep the register tile's

@@ -277,15 +277,15 @@ ScheduleSpace x86_depthwise_space(const Layer &layer, const Target &target) {
 
 namespace {
 
-// Of 4 and 7 rows, the tile height that least overshoots the output (ties: 4). Side by side on
-// MobileNetV2's 14x14 layer, one thread: 7 rows 53-59 GFLOP/s, 4 rows 36-54.
-int depthwise_tile_rows(const Layer &layer) {
+// Of 4 and 7 rows, the tile height that least overshoots the output (ties: `ties`). Side by side
+// on MobileNetV2's 14x14 layer, one thread: 7 rows 53-59 GFLOP/s, 4 rows 36-54.
+int depthwise_tile_rows(const Layer &layer, int ties) {
     if (!layer.input_shape) {
-        return 4;
+        return ties;
     }
     int64_t height = output_shape(layer, *layer.input_shape)[2];
     auto overshoot = [&](int rows) { return (height + rows - 1) / rows * rows - height; };
-    return overshoot(7) < overshoot(4) ? 7 : 4;
+    return overshoot(7) == overshoot(4) ? ties : overshoot(7) < overshoot(4) ? 7 : 4;
 }
 
 // A row wider than one vector and no wider than two in one tile of two, where its accumulators
@@ -304,6 +304,17 @@ int depthwise_tile_vectors(const Layer &layer, const X86Isa &isa, int rows) {
     return width > isa.lanes && width <= 2 * isa.lanes ? 2 : 1;
 }
 
+// A channel's input plane past 32 KB (the L1 data cache of the smallest core here): each row of
+// tiles stages its own rows instead of the plane being staged whole (stage_tile_rows,
+// cpu_depthwise_conv.cpp), 7 rows a tile where 4 fit as well, since each tile copies its
+// window's extra rows again. MobileNetV2's 112x112 planes are 49 KB; its 56x56 ones, 12.5 KB,
+// ran slower on staged rows at one thread (83-84 GFLOP/s against 96), 192@28 (66 against 101)
+// and 384@14 (40 against 94) more so.
+bool input_plane_outgrows_l1(const Layer &layer) {
+    constexpr int64_t kL1Bytes = int64_t(32) << 10;
+    return layer.input_shape && (*layer.input_shape)[2] * (*layer.input_shape)[3] * int64_t(sizeof(float)) > kL1Bytes;
+}
+
 }  // namespace
 
 // One vector wide, on the channel's staged plane, taps unrolled: the rows' windows overlap, so
@@ -317,12 +328,12 @@ int depthwise_tile_vectors(const Layer &layer, const X86Isa &isa, int rows) {
 // one, side by side, twenty-first session).
 ScheduleChoice x86_depthwise_default(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
-    const int rows = depthwise_tile_rows(layer);
+    const bool phases = column_phases_fit(layer, isa.lanes);
+    const bool tile_rows = !phases && layer.stride.w == 1 && input_plane_outgrows_l1(layer);
+    const int rows = depthwise_tile_rows(layer, tile_rows ? 7 : 4);
     ScheduleChoice choice = cpu_depthwise_choice(family(isa, "depthwise"), isa.lanes,
                                                  depthwise_tile_vectors(layer, isa, rows), rows, layer);
-    if (column_phases_fit(layer, isa.lanes)) {
-        choice.params["stage_input"] = 2;
-    }
+    choice.params["stage_input"] = phases ? 2 : tile_rows ? 3 : 1;
     return choice;
 }
 

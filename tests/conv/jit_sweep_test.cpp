@@ -322,6 +322,12 @@ std::vector<FamilyCase> depthwise_cases() {
     // MobileNetV2's stride-2 shape, rows of whole column-phase runs (stage_input 2).
     Layer fixed_s2_56 = conv_layer(6, 6, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 6);
     fixed_s2_56.input_shape = convc::Shape4{1, 6, 17, 56};
+    // Planes past 32 KB (sliding rows by default, stage_input 3), one of them strided down the
+    // rows and reflect-padded.
+    Layer fixed_big = conv_layer(3, 3, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 3, true);
+    fixed_big.input_shape = convc::Shape4{2, 3, 91, 101};
+    Layer fixed_big_s2x1 = conv_layer(2, 4, {5, 3}, {2, 1}, {2, 1}, {1, 1}, 2, false, PaddingMode::Reflect);
+    fixed_big_s2x1.input_shape = convc::Shape4{1, 2, 97, 90};
     return {
         {"k3_p1", conv_layer(8, 8, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 8), {1, 8, 19, 37}},
         {"k3_s2_zeros", conv_layer(6, 6, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 6, false), {2, 6, 23, 35}},
@@ -339,6 +345,10 @@ std::vector<FamilyCase> depthwise_cases() {
         {"fixed_s2_k5_57", fixed_s2_k5, {1, 8, 57, 57}},
         {"narrow_3", conv_layer(2, 2, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 2), {1, 2, 5, 3}},
         {"fixed_s2_56", fixed_s2_56, {1, 6, 17, 56}},
+        {"fixed_big", fixed_big, {2, 3, 91, 101}},
+        {"fixed_big_s2x1_reflect", fixed_big_s2x1, {1, 2, 97, 90}},
+        {"k3_s2x1_replicate", conv_layer(3, 3, {3, 3}, {2, 1}, {1, 1}, {1, 1}, 3, true, PaddingMode::Replicate),
+         {1, 3, 15, 20}},
     };
 }
 
@@ -365,6 +375,20 @@ TEST_P(DepthwiseSweep, EveryTileMatchesReference) {
             v.params["x_vectors"] = x_vectors;
             v.params["y_rows"] = y_rows;
             v.params["stage_input"] = 2;
+            v.params["tasks"] = tasks;
+            choices.push_back(v);
+        }
+    }
+    // Sliding rows where rows are read at stride 1, tails shifted inward or guarded: heights that
+    // are not a multiple of the tile's rows are where a folded buffer failed Halide 14's checks.
+    if (c.layer.stride.w == 1) {
+        for (auto [x_vectors, y_rows, unroll, tasks] : {std::tuple{1, 4, 1, 16}, std::tuple{2, 7, 0, 0},
+                                                        std::tuple{4, 1, 1, 1}, std::tuple{1, 7, 1, 2}}) {
+            convc::ScheduleChoice v = base;
+            v.params["x_vectors"] = x_vectors;
+            v.params["y_rows"] = y_rows;
+            v.params["stage_input"] = 3;
+            v.params["unroll_taps"] = base.param("unroll_taps") ? unroll : 0;
             v.params["tasks"] = tasks;
             choices.push_back(v);
         }

@@ -145,6 +145,8 @@ std::vector<StagedCase> staged_cases() {
         {"direct_1x1_s2_sampled", pointwise_s2, {1, 16, 5, 13}, direct(pointwise_s2, 2)},
         {"depthwise_plane", depthwise, {1, 16, 5, 14},
          choice(depthwise, isa + "depthwise", {{"stage_input", 1}, {"x_vectors", 1}, {"y_rows", 4}})},
+        {"depthwise_rows", depthwise, {1, 16, 5, 14},
+         choice(depthwise, isa + "depthwise", {{"stage_input", 3}, {"x_vectors", 1}, {"y_rows", 4}})},
         {"lane_blocked_packed", depthwise_nhwc, {1, 16, 5, 7},
          choice(depthwise_nhwc, isa + "lane_blocked", {{"pack_input", 1}, {"x_pixels", 8}})},
         {"lane_blocked_rows_packed", depthwise_nhwc, {1, 16, 5, 7},

@@ -569,6 +569,34 @@ TEST(ScheduleSpace, DepthwiseDefaultsTileRowsOfHalfAVectorOrMore) {
     EXPECT_EQ(convc::default_schedule(wide, avx512).param("tasks"), 16);
 }
 
+// NCHW depthwise planes past 32 KB slide their rows through the tiles (stage_input 3); smaller
+// planes are staged whole, strided rows by column phase. Rows read at a stride along x never
+// slide.
+TEST(ScheduleSpace, DepthwisePlanesPastL1SlideTheirRows) {
+    const Halide::Target avx512("x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41");
+    const Halide::Target avx2("x86-64-linux-avx-avx2-f16c-fma-sse41");
+    auto staging = [](int64_t channels, int64_t width, int64_t stride, const Halide::Target &target) {
+        convc::Layer l = square_layer(channels, channels, width, channels);
+        l.stride = {stride, stride};
+        convc::ScheduleChoice c = convc::x86_depthwise_default(l, target);
+        EXPECT_TRUE(convc::fits_any_space(c, convc::schedule_spaces(l, target))) << c.to_string();
+        return c.param("stage_input");
+    };
+    EXPECT_EQ(staging(32, 112, 1, avx512), 3);  // 49 KB planes
+    EXPECT_EQ(staging(32, 112, 1, avx2), 3);
+    EXPECT_EQ(staging(144, 56, 1, avx512), 1);  // 12.5 KB
+    EXPECT_EQ(staging(96, 112, 2, avx512), 2);  // column phases
+    convc::Layer strided = square_layer(8, 8, 40, 8);  // 13 strided columns: no column phases
+    strided.stride = {1, 3};
+    for (const convc::ScheduleSpace &space : convc::schedule_spaces(strided, avx512)) {
+        if (space.family == "x86_avx512_depthwise") {
+            const std::vector<int> &stagings = space.values("stage_input");
+            EXPECT_EQ(std::count(stagings.begin(), stagings.end(), 3), 0) << "rows read at stride 3";
+        }
+    }
+    EXPECT_NE(staging(8, 112, 3, avx512), 3);
+}
+
 // The direct family reads a grouped layer's input in place: a strip of every input channel
 // staged per output row feeds only each group's few output channels.
 TEST(ScheduleSpace, GroupedDirectDefaultsReadTheInputInPlace) {
