@@ -569,10 +569,10 @@ TEST(ScheduleSpace, DepthwiseDefaultsTileRowsOfHalfAVectorOrMore) {
     EXPECT_EQ(convc::default_schedule(wide, avx512).param("tasks"), 16);
 }
 
-// NCHW depthwise planes past 32 KB slide their rows through the tiles (stage_input 3); smaller
-// planes are staged whole, strided rows by column phase. Rows read at a stride along x never
-// slide.
-TEST(ScheduleSpace, DepthwisePlanesPastL1SlideTheirRows) {
+// NCHW depthwise planes past 32 KB stage their rows a row of tiles at a time (stage_input 3);
+// smaller planes are staged whole, strided rows by column phase. Rows read at a stride along x
+// are never staged by tile row.
+TEST(ScheduleSpace, DepthwisePlanesPastL1StageTheirTileRows) {
     const Halide::Target avx512("x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41");
     const Halide::Target avx2("x86-64-linux-avx-avx2-f16c-fma-sse41");
     auto staging = [](int64_t channels, int64_t width, int64_t stride, const Halide::Target &target) {
