@@ -129,10 +129,10 @@ void stage_column_phases(LoweredConv &lc, const ScheduleChoice &choice, const Ti
 // A staged plane is copied whole before any tile reads it; per tile row the copy comes between
 // tiles, so its loads from L3 overlap the multiply-adds, and the few rows stay in L1 (the rows of
 // a 7-row tile's 3x3 window: 9 x 128 floats). MobileNetV2's 32-channel 112x112 layer, side by
-// side (`compare`, AMD EPYC Zen 5, 2026-11-29), two threads / one: 7-row tiles 136-173 /
-// 125-133 GFLOP/s against 122-131 / 96-100 for the tuned plane entry; 4-row tiles, a third of
+// side (`compare`, AMD EPYC Zen 5, 2026-11-29), two threads / one: 7-row tiles 136-163 /
+// 128-130 GFLOP/s against 122-131 / 96-100 for the tuned plane entry; 4-row tiles, a third of
 // their rows copied twice, 128-141 / 96-98. Rows slid from tile to tile (Halide's sliding
-// window, one buffer per plane) ran 136-167 / 108-114, and failed Halide 14's fold check or read
+// window, one buffer per plane) ran 136-167 / 108-115, and failed Halide 14's fold check or read
 // rows never stored on tiles guarded at the plane's end. Planes that fit L1 do better staged
 // whole (x86_depthwise_default).
 // Sized for what whole tiles read (tile_overhang.h): Halide 14 sizes rows computed per row of

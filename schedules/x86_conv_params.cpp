@@ -308,8 +308,8 @@ int depthwise_tile_vectors(const Layer &layer, const X86Isa &isa, int rows) {
 // tiles stages its own rows instead of the plane being staged whole (stage_tile_rows,
 // cpu_depthwise_conv.cpp), 7 rows a tile where 4 fit as well, since each tile copies its
 // window's extra rows again. MobileNetV2's 112x112 planes are 49 KB; its 56x56 ones, 12.5 KB,
-// ran slower on staged rows at one thread (83-84 GFLOP/s against 96), 192@28 (66 against 101)
-// and 384@14 (40 against 94) more so.
+// ran slower on tile rows at one thread (144 channels: 65-66 GFLOP/s against 79, though 115-118
+// against 98-99 at two), 192@28 (54 against 114) and 384@14 (28 against 84) more so.
 bool input_plane_outgrows_l1(const Layer &layer) {
     constexpr int64_t kL1Bytes = int64_t(32) << 10;
     return layer.input_shape && (*layer.input_shape)[2] * (*layer.input_shape)[3] * int64_t(sizeof(float)) > kL1Bytes;

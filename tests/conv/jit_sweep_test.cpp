@@ -347,8 +347,6 @@ std::vector<FamilyCase> depthwise_cases() {
         {"fixed_s2_56", fixed_s2_56, {1, 6, 17, 56}},
         {"fixed_big", fixed_big, {2, 3, 91, 101}},
         {"fixed_big_s2x1_reflect", fixed_big_s2x1, {1, 2, 97, 90}},
-        {"k3_s2x1_replicate", conv_layer(3, 3, {3, 3}, {2, 1}, {1, 1}, {1, 1}, 3, true, PaddingMode::Replicate),
-         {1, 3, 15, 20}},
     };
 }
 
@@ -379,11 +377,11 @@ TEST_P(DepthwiseSweep, EveryTileMatchesReference) {
             choices.push_back(v);
         }
     }
-    // Sliding rows where rows are read at stride 1, tails shifted inward or guarded: heights that
-    // are not a multiple of the tile's rows are where a folded buffer failed Halide 14's checks.
+    // Rows staged per row of tiles where rows are read at stride 1, tails shifted inward or
+    // guarded. Slid from tile to tile in a folded buffer instead, heights that are not a multiple
+    // of the tile's rows failed Halide 14's fold check here.
     if (c.layer.stride.w == 1) {
-        for (auto [x_vectors, y_rows, unroll, tasks] : {std::tuple{1, 4, 1, 16}, std::tuple{2, 7, 0, 0},
-                                                        std::tuple{4, 1, 1, 1}, std::tuple{1, 7, 1, 2}}) {
+        for (auto [x_vectors, y_rows, unroll, tasks] : {std::tuple{1, 7, 1, 16}, std::tuple{4, 2, 0, 2}}) {
             convc::ScheduleChoice v = base;
             v.params["x_vectors"] = x_vectors;
             v.params["y_rows"] = y_rows;
