@@ -89,8 +89,14 @@ int default_plane_tasks(const Layer &layer) {
     if (!layer.input_shape) {
         return 0;
     }
-    int tasks = tasks_for(layer, (*layer.input_shape)[0] * layer.out_channels, kSerialPlaneMultiplyAccumulates);
-    return tasks == 16 ? 4 : tasks == 0 ? 16 : tasks;
+    switch (tasks_for(layer, (*layer.input_shape)[0] * layer.out_channels, kSerialPlaneMultiplyAccumulates)) {
+    case 1:
+        return 1;  // serial
+    case 16:
+        return 4;  // planes too small to hand out alone
+    default:
+        return 16;  // a plane's work or more each, 16 tasks at most
+    }
 }
 
 void parallelize_tasks(Stage stage, const Var &task, const Expr &iterations, int tasks) {

@@ -24,8 +24,8 @@ std::vector<int> parallel_task_counts();
 // vector is too little work for a task of its own, 0 otherwise (and without an input shape).
 int default_parallel_tasks(const Layer &layer, int lanes);
 
-// The same rule for a family whose task iteration is one (channel, image) plane, with 4 tasks
-// where that rule groups iterations into 16.
+// The same rule for a family whose task iteration is one (channel, image) plane: serial, else 4
+// tasks where that rule groups iterations into 16 and 16 where it gives each iteration a task.
 int default_plane_tasks(const Layer &layer);
 
 // Whether the layer's input is larger than one core's L2 (1 MB on the Skylake-SP host): such a
