@@ -50,13 +50,6 @@ std::vector<int> channel_blocks(const Layer &layer) {
     return blocks;
 }
 
-// A few tasks of channel blocks, as for the lane-blocked family's planes: at 2 threads, side by
-// side, the 384-channel 14x14 layer ran at 79 GFLOP/s in 4 tasks, 66 in 16 and 44 in a task per
-// block of 8 channels; the 960-channel 7x7 one at 76, 55 and 22 (57 serially).
-int flat_plane_tasks(const Layer &layer) {
-    return default_plane_tasks(layer) == 1 ? 1 : 4;
-}
-
 // The run's vectors are fixed in number, so its loops unroll into registers; lanes past
 // the plane's end compute values nothing stores.
 void accumulate_runs(LoweredFlatPlaneConv &lc, Func conv, const ScheduleChoice &choice, const Var &channel) {
@@ -129,7 +122,10 @@ ScheduleChoice cpu_flat_plane_choice(const std::string &family, int lanes, int r
             {{"lanes", lanes},
              {"chunks", chunks.empty() ? 1 : chunks.front()},
              {"block", block},
-             {"tasks", flat_plane_tasks(layer)}}};
+             // A few tasks of channel blocks: at 2 threads, side by side, the 384-channel 14x14
+             // layer ran at 79 GFLOP/s in 4 tasks, 66 in 16 and 44 in a task per block of 8
+             // channels; the 960-channel 7x7 one at 76, 55 and 22 (57 serially).
+             {"tasks", default_plane_tasks(layer)}}};
 }
 
 }  // namespace convc

@@ -260,7 +260,7 @@ ScheduleChoice cpu_lane_blocked_choice(const std::string &family, int lanes, con
         // tasks. MobileNetV2's 960-channel 7x7 layer (0.42 M multiply-adds) at 2 threads, side by
         // side: 28-29 GFLOP/s serially, 34-36 in 4 tasks, 26 in 16, 21 in a task per block; the
         // tuner chose 4 tasks for it in two sessions.
-        c.params["tasks"] = default_plane_tasks(layer) == 1 ? 1 : 4;
+        c.params["tasks"] = default_plane_tasks(layer);
     }
     return c;
 }

@@ -80,23 +80,19 @@ int default_row_tasks(const Layer &layer) {
 // of that host, ran as fast as 4 or faster); AVX2 code on that host 69.4 / 49.1 against 53.2 /
 // 48.5 and 44.8 / 26.2 against 37.4 / 24.7. The plane families' defaults came to 4 on their own:
 // lane-blocked and flat planes (cpu_lane_blocked_conv.cpp, cpu_flat_plane_conv.cpp).
-// Planes worth a task each still go 16 tasks at most: each task stages its own plane (a heap
-// buffer, and its zero border written again). The 32-channel 112x112 layer's tuned tile, timed
-// from a program at one thread / two, three turns (Zen 5, 2026-11-29): 86-91 / 69-72 us in 16
-// tasks against 92-102 / 73-77 in a task per plane; 4 tasks ran 82-83 / 68-69 and 2 tasks
-// 81-89 / 64-67, but would leave the cores of a larger machine idle.
+// Planes worth a task each go in 4 tasks too: each task stages its own plane (a heap buffer,
+// and its zero border written again). The 32-channel 112x112 layer's tuned tile, timed from a
+// program at one thread / two, three turns (Zen 5, 2026-11-29, Halide's pool): 82-83 / 68-69 us
+// in 4 tasks, 86-91 / 69-72 in 16, 92-102 / 73-77 in a task per plane (2 tasks 81-89 / 64-67).
+// On convc's pool, `compare` at two threads (the same day): its default tile 221.8 GFLOP/s in 4
+// tasks, 186.2 in 16, 235.1 in 2. A machine with more cores than 4 gets its tasks from the tuner
+// (whose space offers 16 and a task per plane).
 int default_plane_tasks(const Layer &layer) {
     if (!layer.input_shape) {
         return 0;
     }
-    switch (tasks_for(layer, (*layer.input_shape)[0] * layer.out_channels, kSerialPlaneMultiplyAccumulates)) {
-    case 1:
-        return 1;  // serial
-    case 16:
-        return 4;  // planes too small to hand out alone
-    default:
-        return 16;  // a plane's work or more each, 16 tasks at most
-    }
+    return tasks_for(layer, (*layer.input_shape)[0] * layer.out_channels, kSerialPlaneMultiplyAccumulates) == 1 ? 1
+                                                                                                               : 4;
 }
 
 void parallelize_tasks(Stage stage, const Var &task, const Expr &iterations, int tasks) {

@@ -16,6 +16,9 @@ namespace convc {
 // 2 is one task per core on a two-core machine. Halide's pool then hands the calling thread
 // the first task and its worker the second on every call (5000 of 5000, stand-alone), so each
 // core finds its half of the output, and of the input, in its own L2 from the call before.
+// convc's pool (runtime/spinning_thread_pool.h), whose caller takes the first task as it
+// publishes them, mostly does the same: a trial pool of that hand-out gave the caller the first
+// of 2 tasks in 34891 of 35001 calls (2026-11-29).
 // Two threads writing 1.8 MB in fixed halves took 28 us a call, in halves swapped every call
 // 71-83 us; a Halide loop writing it took 35 us in 2 tasks, 39 in 4, 55 in 16 (this host).
 std::vector<int> parallel_task_counts();
@@ -24,8 +27,8 @@ std::vector<int> parallel_task_counts();
 // vector is too little work for a task of its own, 0 otherwise (and without an input shape).
 int default_parallel_tasks(const Layer &layer, int lanes);
 
-// The same rule for a family whose task iteration is one (channel, image) plane: serial, else 4
-// tasks where that rule groups iterations into 16 and 16 where it gives each iteration a task.
+// For a family whose task iteration is one (channel, image) plane: serial under the plane
+// families' line, else 4 tasks.
 int default_plane_tasks(const Layer &layer);
 
 // Whether the layer's input is larger than one core's L2 (1 MB on the Skylake-SP host): such a

@@ -14,6 +14,9 @@ namespace convc {
 
 namespace {
 
+// runtime/spinning_thread_pool.h, which the wrapper includes.
+const char *kThreadPoolHeader = "convc_spinning_thread_pool.h";
+
 std::string read_text(const std::string &path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
@@ -57,9 +60,11 @@ BundleReport write_bundle(const ModuleSpec &module, const TargetPlan &plan, cons
     write_text(dir, m + ".h", wrapper_header(module, origin));
     write_text(dir, m + ".cpp", wrapper_source(module, plan, weight_blocks(report.schedules), origin));
     write_text(dir, "HalideRuntime.h", read_text(std::string(CONVC_HALIDE_INCLUDE_DIR) + "/HalideRuntime.h"));
+    write_text(dir, kThreadPoolHeader, read_text(std::string(CONVC_RUNTIME_DIR) + "/spinning_thread_pool.h"));
     write_text(dir, m + "Config.cmake", cmake_package_config(module, plan));
     write_text(dir, m + ".pc", pkg_config_file(module, plan));
-    report.files = {"lib" + m + ".a", m + ".h", m + ".cpp", "HalideRuntime.h", m + "Config.cmake", m + ".pc"};
+    report.files = {"lib" + m + ".a", m + ".h", m + ".cpp", "HalideRuntime.h", kThreadPoolHeader, m + "Config.cmake",
+                    m + ".pc"};
     dir.commit();
     return report;
 }

@@ -163,6 +163,7 @@ const char *kSourcePrologue = R"CPP(#include "@MODULE@.h"
 #include <string>
 
 #include "HalideRuntime.h"
+#include "convc_spinning_thread_pool.h"
 @PROTOTYPES@
 namespace @MODULE@ {
 
@@ -188,12 +189,16 @@ void record_kernel_error(void *, const char *message) {
     kernel_error = message;
 }
 
-// Once per process: the error handler above, and on a GPU Halide's pool of device
-// allocations, so a call's tensors and a split reduction's partial sums do not cost a driver
-// allocation and free (which waits for the device) every call.
+// Once per process: the error handler above, convc's thread pool for the parallel loops
+// (convc_spinning_thread_pool.h), and on a GPU Halide's pool of device allocations, so a call's
+// tensors and a split reduction's partial sums do not cost a driver allocation and free (which
+// waits for the device) every call.
 void prepare_runtime() {
     static const bool prepared = [] {
         halide_set_error_handler(record_kernel_error);
+        if (convc_runtime::spinning_pool_wanted()) {
+            halide_set_custom_do_par_for(convc_runtime::do_par_for<void>);
+        }
         if (kUsesGpu) {
             halide_reuse_device_allocations(nullptr, true);
         }

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "runtime/spinning_thread_pool.h"
 #include "schedules/choose_schedule.h"
 #include "spec/spec_error.h"
 
@@ -79,6 +80,7 @@ JitLayer::JitLayer(const Layer &layer, const Halide::Target &target)
 JitLayer::JitLayer(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule)
     : layer_(layer), uses_gpu_(target.has_gpu_feature()), pipeline_(build_layer_pipeline(layer, target, schedule)) {
     pipeline_.pipeline.compile_jit(target);
+    run_on_calling_thread(false);
     if (pipeline_.weight_pack) {
         pipeline_.weight_pack->compile_jit(target);
     }
@@ -103,8 +105,12 @@ int do_par_for_serially(Halide::JITUserContext *context, int (*task)(Halide::JIT
 
 }  // namespace
 
+// The wrapper's pool (runtime/spinning_thread_pool.h), so that timings here are what a program
+// linking the bundle gets.
 void JitLayer::run_on_calling_thread(bool serial) {
-    pipeline_.pipeline.jit_handlers().custom_do_par_for = serial ? do_par_for_serially : nullptr;
+    static const bool spinning = convc_runtime::spinning_pool_wanted();
+    pipeline_.pipeline.jit_handlers().custom_do_par_for =
+        serial ? do_par_for_serially : spinning ? convc_runtime::do_par_for<Halide::JITUserContext> : nullptr;
 }
 
 Halide::Buffer<float> JitLayer::pack_weights(const TensorRef &weight) {

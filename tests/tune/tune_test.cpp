@@ -552,8 +552,8 @@ TEST(ScheduleSpace, ChannelsLastDepthwisePairsPixelsWhereBlocksAbound) {
 }
 
 // NCHW depthwise planes: rows of half a vector or more on staged row tiles, narrower ones as
-// flat runs; both share the channels out in 4 tasks where 16 would each hold little work, and
-// planes worth a task each in 16 tasks, not one a plane.
+// flat runs; both share the channels out in 4 tasks, planes worth a task each too (not 16
+// tasks, nor one a plane), and run serially below the planes' line.
 TEST(ScheduleSpace, DepthwiseDefaultsTileRowsOfHalfAVectorOrMore) {
     const Halide::Target avx512("x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41");
     convc::Layer rows_of_14 = square_layer(384, 384, 14, 384);  // 0.68 M multiply-adds
@@ -565,8 +565,10 @@ TEST(ScheduleSpace, DepthwiseDefaultsTileRowsOfHalfAVectorOrMore) {
     convc::ScheduleChoice flat = convc::default_schedule(rows_of_7, avx512);
     EXPECT_EQ(flat.family, "x86_avx512_flat_plane") << flat.to_string();
     EXPECT_EQ(flat.param("tasks"), 4) << flat.to_string();
-    convc::Layer wide = square_layer(32, 32, 112, 32);  // 113 K multiply-adds a plane: 16 tasks
-    EXPECT_EQ(convc::default_schedule(wide, avx512).param("tasks"), 16);
+    convc::Layer wide = square_layer(32, 32, 112, 32);  // 113 K multiply-adds a plane
+    EXPECT_EQ(convc::default_schedule(wide, avx512).param("tasks"), 4);
+    convc::Layer small = square_layer(16, 16, 28, 16);  // 0.11 M multiply-adds
+    EXPECT_EQ(convc::default_schedule(small, avx512).param("tasks"), 1);
 }
 
 // NCHW depthwise planes past 32 KB stage their rows a row of tiles at a time (stage_input 3);
