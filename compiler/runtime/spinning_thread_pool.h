@@ -8,8 +8,10 @@
 // on a condition variable, and each hand-out takes the pool's lock. A kernel of a few
 // microseconds paid more to wake the second thread than that thread saved: MobileNetV2's
 // 960-channel 7x7 depthwise layer (channels-last, 2 tasks, AMD EPYC Zen 5 under KVM, a program
-// calling it 5000 times a turn) took 6.1-6.4 us a call on two threads against 5.9-6.0 on one;
-// with workers spinning between calls, 3.8-3.9 us. oneDNN's OpenMP threads spin the same way.
+// calling it 5000 times a turn, 2026-11-29) took 5.52-5.54 us a call on Halide's pool at two
+// threads against 4.49-4.50 at one; on this pool, 2.84-2.88 us. oneDNN's OpenMP threads spin
+// between calls the same way. (docs/performance.md, thirty-second session: on that host two
+// threads splitting a small kernel ran, for minutes at a time, no faster than one, on either pool.)
 //
 // Workers spin for kSpinMicroseconds after their last task, then sleep until the next call, so
 // an idle program does not keep its cores busy. Calls made from inside a task, or while another
