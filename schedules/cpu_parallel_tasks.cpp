@@ -91,8 +91,7 @@ int default_plane_tasks(const Layer &layer) {
     if (!layer.input_shape) {
         return 0;
     }
-    return tasks_for(layer, (*layer.input_shape)[0] * layer.out_channels, kSerialPlaneMultiplyAccumulates) == 1 ? 1
-                                                                                                               : 4;
+    return multiply_accumulates(layer, *layer.input_shape) < kSerialPlaneMultiplyAccumulates ? 1 : 4;
 }
 
 void parallelize_tasks(Stage stage, const Var &task, const Expr &iterations, int tasks) {
