@@ -42,6 +42,7 @@ bool is_lane_blocked(const ScheduleChoice &choice);  // ... with the input packe
 bool is_group_interleaved(const ScheduleChoice &choice);  // on lower_interleaved_conv2d's algorithm
 bool is_flat_pixels(const ScheduleChoice &choice);        // on lower_flat_pixel_conv2d's algorithm
 bool is_flat_plane(const ScheduleChoice &choice);         // on lower_flat_plane_conv2d's algorithm
+bool is_deinterleaved(const ScheduleChoice &choice);      // on lower_deinterleaved_conv2d's algorithm
 // Whether the family computes on packed weights (the wrapper packs them once).
 bool packs_weights(const ScheduleChoice &choice);
 // A depthwise choice that reads lower_conv2d(..., ConvInput::Plane)'s input plane.

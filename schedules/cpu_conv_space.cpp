@@ -131,7 +131,7 @@ bool fits_space(const ScheduleChoice &choice, const ScheduleSpace &space) {
         return direct_tile_fits(choice.param("x_vectors"), choice.param("tile_k"), space.register_budget);
     }
     // A depthwise tile's rows take the place of the direct family's output channels.
-    if (choice.params.count("y_rows") && space.register_budget > 0) {
+    if (choice.params.count("y_rows") && choice.params.count("x_vectors") && space.register_budget > 0) {
         return direct_tile_fits(choice.param("x_vectors"), choice.param("y_rows"), space.register_budget);
     }
     if (choice.params.count("k_vectors") && space.register_budget > 0) {

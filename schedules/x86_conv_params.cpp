@@ -8,6 +8,7 @@
 
 #include "schedules/cpu_blocked_conv.h"
 #include "schedules/cpu_conv_space.h"
+#include "schedules/cpu_deinterleaved_conv.h"
 #include "schedules/cpu_direct_conv.h"
 #include "schedules/cpu_flat_pixel_conv.h"
 #include "schedules/cpu_flat_plane_conv.h"
@@ -375,6 +376,21 @@ ScheduleSpace x86_flat_plane_space(const Layer &layer, const Target &target) {
 ScheduleChoice x86_flat_plane_default(const Layer &layer, const Target &target) {
     X86Isa isa = isa_of(target);
     return cpu_flat_plane_choice(family(isa, "flat_plane"), isa.lanes, isa.registers, layer);
+}
+
+bool x86_deinterleaved_applies(const Layer &layer, const Target &target) {
+    X86Isa isa = isa_of(target);
+    return deinterleaved_fits(layer, isa.lanes, isa.registers);
+}
+
+ScheduleSpace x86_deinterleaved_space(const Layer &layer, const Target &target) {
+    X86Isa isa = isa_of(target);
+    return cpu_deinterleaved_space(family(isa, "deinterleaved"), isa.lanes, isa.registers, layer);
+}
+
+ScheduleChoice x86_deinterleaved_default(const Layer &layer, const Target &target) {
+    X86Isa isa = isa_of(target);
+    return cpu_deinterleaved_choice(family(isa, "deinterleaved"), isa.lanes, isa.registers, layer);
 }
 
 bool x86_interleaved_applies(const Layer &layer, const Target &target) {

@@ -32,6 +32,11 @@ bool x86_flat_pixels_applies(const Layer &layer, const Halide::Target &target);
 ScheduleSpace x86_flat_pixel_space(const Layer &layer, const Halide::Target &target);
 ScheduleChoice x86_flat_pixel_default(const Layer &layer, const Halide::Target &target);
 
+// Depthwise 3x3 at stride 2 on NCHW planes read in place (lower_deinterleaved_conv2d).
+bool x86_deinterleaved_applies(const Layer &layer, const Halide::Target &target);
+ScheduleSpace x86_deinterleaved_space(const Layer &layer, const Halide::Target &target);
+ScheduleChoice x86_deinterleaved_default(const Layer &layer, const Halide::Target &target);
+
 // Depthwise on planes flattened into runs of vectors (lower_flat_plane_conv2d).
 bool x86_flat_plane_applies(const Layer &layer, const Halide::Target &target);
 ScheduleSpace x86_flat_plane_space(const Layer &layer, const Halide::Target &target);

@@ -2,12 +2,14 @@
 
 #include "lower/conv2d.h"
 #include "lower/conv2d_blocked.h"
+#include "lower/conv2d_deinterleaved.h"
 #include "lower/conv2d_flat_pixels.h"
 #include "lower/conv2d_flat_plane.h"
 #include "lower/conv2d_interleaved.h"
 #include "pipeline/autoschedule.h"
 #include "schedules/choose_schedule.h"
 #include "schedules/cpu_blocked_conv.h"
+#include "schedules/cpu_deinterleaved_conv.h"
 #include "schedules/cpu_depthwise_conv.h"
 #include "schedules/cpu_flat_pixel_conv.h"
 #include "schedules/cpu_flat_plane_conv.h"
@@ -77,6 +79,12 @@ LayerPipeline flat_plane_pipeline(const Layer &layer, const ScheduleChoice &sche
     return unpacked_weight_pipeline(lc);
 }
 
+LayerPipeline deinterleaved_pipeline(const Layer &layer, const ScheduleChoice &schedule) {
+    LoweredDeinterleavedConv lc = lower_deinterleaved_conv2d(layer, schedule.param("lanes"));
+    schedule_cpu_deinterleaved_conv(lc, layer, schedule);
+    return unpacked_weight_pipeline(lc);
+}
+
 LayerPipeline row_pipeline(const Layer &layer, const Halide::Target &target, const ScheduleChoice &schedule) {
     ConvInput source = splits_column_phases(schedule) ? ConvInput::PlanePhases
                        : stages_input_plane(schedule)  ? ConvInput::Plane
@@ -99,6 +107,7 @@ LayerPipeline build_layer_pipeline(const Layer &layer, const Halide::Target &tar
                        : is_blocked(schedule)         ? blocked_pipeline(layer, schedule)
                        : is_flat_pixels(schedule)     ? flat_pixel_pipeline(layer, schedule)
                        : is_flat_plane(schedule)      ? flat_plane_pipeline(layer, schedule)
+                       : is_deinterleaved(schedule)   ? deinterleaved_pipeline(layer, schedule)
                                                       : row_pipeline(layer, target, schedule);
     lp.schedule = schedule;
     return lp;

@@ -644,6 +644,35 @@ Layer fixed_shape(Layer l, convc::Shape4 input) {
     return l;
 }
 
+// Runs each choice on the layer's input placed against an inaccessible page, first before it and
+// then after it: a read past the tensor kills the test with SIGSEGV. The input must fit a page.
+void expect_matches_against_inaccessible_pages(const Layer &layer, const std::vector<convc::ScheduleChoice> &choices) {
+    const long page = sysconf(_SC_PAGESIZE);
+    const convc::Shape4 in = *layer.input_shape, w = convc::weight_shape(layer);
+    const int64_t count = convc_test::element_count(in);
+    ASSERT_LE(count * int64_t(sizeof(float)), page);
+    char *pages = static_cast<char *>(mmap(nullptr, 3 * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+    ASSERT_NE(pages, MAP_FAILED);
+    ASSERT_EQ(mprotect(pages + page, page, PROT_READ | PROT_WRITE), 0);
+    std::vector<float> values = convc_test::random_values(count, 4), weight = convc_test::random_values(
+                                                                          convc_test::element_count(w), 5);
+    std::array<int64_t, 4> out_shape{};
+    std::vector<double> want = convc_reference::conv2d(convc_test::reference_params(layer), values.data(), in,
+                                                       weight.data(), nullptr, out_shape);
+    for (const convc::ScheduleChoice &choice : choices) {
+        convc::JitLayer kernel(layer, Halide::get_host_target(), choice);
+        for (char *at : {pages + page, pages + 2 * page - count * int64_t(sizeof(float))}) {
+            float *input = reinterpret_cast<float *>(at);
+            std::copy(values.begin(), values.end(), input);
+            std::vector<float> output(want.size());
+            kernel.run({input, {in.begin(), in.end()}}, {weight.data(), {w.begin(), w.end()}}, std::nullopt,
+                       output.data());
+            EXPECT_LE(convc_test::max_relative_error(output, want), convc_test::kTolerance) << choice.to_string();
+        }
+    }
+    munmap(pages, 3 * page);
+}
+
 std::vector<FamilyCase> flat_plane_cases() {
     auto c = [](std::string name, Layer l, convc::Shape4 in) { return FamilyCase{name, fixed_shape(l, in), in}; };
     Layer same4 = with_padding(conv_layer(16, 16, {4, 4}, {1, 1}, {0, 0}, {1, 1}, 16), PaddingKind::Same);
@@ -687,37 +716,17 @@ INSTANTIATE_TEST_SUITE_P(Conv2d, FlatPlaneSweep, ::testing::ValuesIn(flat_plane_
 
 // The blocks away from the tensor's ends read their taps in place, reaching into neighbouring
 // planes; the first and last blocks read a staged copy, since before the first plane and after
-// the last there may be no memory at all. The input sits against an inaccessible page on
-// either side in turn: a tap read past the tensor kills the test with SIGSEGV.
+// the last there may be no memory at all.
 TEST(FlatPlaneFamily, EndBlocksReadNothingPastTheTensor) {
-    const long page = sysconf(_SC_PAGESIZE);
     Layer layer = fixed_shape(conv_layer(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 16, false), {1, 16, 7, 7});
-    const convc::Shape4 in = *layer.input_shape, w = convc::weight_shape(layer);
-    const int64_t count = convc_test::element_count(in);
-    ASSERT_LE(count * int64_t(sizeof(float)), page);
-    char *pages = static_cast<char *>(mmap(nullptr, 3 * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
-    ASSERT_NE(pages, MAP_FAILED);
-    ASSERT_EQ(mprotect(pages + page, page, PROT_READ | PROT_WRITE), 0);
-    std::vector<float> values = convc_test::random_values(count, 4), weight = convc_test::random_values(
-                                                                          convc_test::element_count(w), 5);
-    std::array<int64_t, 4> out_shape{};
-    std::vector<double> want = convc_reference::conv2d(convc_test::reference_params(layer), values.data(), in,
-                                                       weight.data(), nullptr, out_shape);
     convc::ScheduleChoice choice = convc::x86_flat_plane_default(layer, Halide::get_host_target());
     choice.params["block"] = 4;  // two blocks between the ends
+    std::vector<convc::ScheduleChoice> choices;
     for (int tasks : {1, 4}) {
         choice.params["tasks"] = tasks;
-        convc::JitLayer kernel(layer, Halide::get_host_target(), choice);
-        for (char *at : {pages + page, pages + 2 * page - count * int64_t(sizeof(float))}) {
-            float *input = reinterpret_cast<float *>(at);
-            std::copy(values.begin(), values.end(), input);
-            std::vector<float> output(want.size());
-            kernel.run({input, {in.begin(), in.end()}}, {weight.data(), {w.begin(), w.end()}}, std::nullopt,
-                       output.data());
-            EXPECT_LE(convc_test::max_relative_error(output, want), convc_test::kTolerance) << choice.to_string();
-        }
+        choices.push_back(choice);
     }
-    munmap(pages, 3 * page);
+    expect_matches_against_inaccessible_pages(layer, choices);
 }
 
 // Where the flat runs would be wrong or the staging read out of bounds, the family is absent.
@@ -735,6 +744,87 @@ TEST(FlatPlaneFamily, AppliesOnlyWhereTheRunsAreExact) {
     EXPECT_FALSE(convc::x86_flat_plane_applies(conv_layer(16, 16, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 16), host));  // no shape
     EXPECT_FALSE(convc::x86_flat_plane_applies(fixed_shape(conv_layer(6, 6, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 6), {1, 6, 7, 7}),
                                                host));  // no channel block divides 6
+}
+
+}  // namespace
+
+namespace {
+
+// The deinterleaved family (depthwise 3x3 at stride 2 on NCHW planes read in place): rows of
+// one run and a bit (17 outputs), of whole runs (32) and of runs that overlap (40), a single
+// body row, bias and batches; every tile height of the space with task groupings.
+std::vector<FamilyCase> deinterleaved_cases() {
+    auto c = [](std::string name, Layer l, convc::Shape4 in) { return FamilyCase{name, fixed_shape(l, in), in}; };
+    auto dw = [](int64_t channels, bool bias = false) {
+        return conv_layer(channels, channels, {3, 3}, {2, 2}, {1, 1}, {1, 1}, channels, bias);
+    };
+    return {
+        c("c144_56x56", dw(144), {1, 144, 56, 56}),
+        c("c16_34x34", dw(16), {1, 16, 34, 34}),
+        c("c8_40x64_bias_batch2", dw(8, true), {2, 8, 40, 64}),
+        c("c12_6x80_runs_overlap", dw(12), {1, 12, 6, 80}),
+        c("c4_4x36_one_body_row_bias", dw(4, true), {1, 4, 4, 36}),
+    };
+}
+
+class DeinterleavedSweep : public ::testing::TestWithParam<FamilyCase> {};
+
+TEST_P(DeinterleavedSweep, EveryTileHeightMatchesReference) {
+    const FamilyCase &c = GetParam();
+    Halide::Target host = Halide::get_host_target();
+    ASSERT_TRUE(convc::x86_deinterleaved_applies(c.layer, host)) << "the family does not apply on this host";
+    convc::ScheduleSpace space = convc::x86_deinterleaved_space(c.layer, host);
+    ASSERT_EQ(space.params[1].name, "y_rows");
+    std::vector<convc::ScheduleChoice> choices = {convc::x86_deinterleaved_default(c.layer, host)};
+    const int tasks[] = {1, 4, 0, 16};
+    for (size_t i = 0; i < space.params[1].values.size(); i++) {
+        convc::ScheduleChoice v = choices.front();
+        v.params["y_rows"] = space.params[1].values[i];
+        v.params["tasks"] = tasks[i % 4];
+        choices.push_back(v);
+    }
+    expect_every_choice_matches(c.layer, c.input, choices);
+}
+
+INSTANTIATE_TEST_SUITE_P(Conv2d, DeinterleavedSweep, ::testing::ValuesIn(deinterleaved_cases()),
+                         [](const ::testing::TestParamInfo<FamilyCase> &info) { return info.param.name; });
+
+// The body's first run reads one element before each row, the previous row's last; the top
+// row's runs start a column later and its padding row is read clamped, since before the first
+// plane there may be no memory at all. Tiles past the last row read it clamped.
+TEST(DeinterleavedFamily, ReadsNothingPastTheTensor) {
+    Layer layer = fixed_shape(conv_layer(4, 4, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 4, false), {1, 4, 6, 36});
+    Halide::Target host = Halide::get_host_target();
+    convc::ScheduleChoice choice = convc::x86_deinterleaved_default(layer, host);
+    std::vector<convc::ScheduleChoice> choices;
+    const convc::ScheduleSpace space = convc::x86_deinterleaved_space(layer, host);
+    for (int rows : space.values("y_rows")) {
+        choice.params["y_rows"] = rows;
+        choices.push_back(choice);
+    }
+    expect_matches_against_inaccessible_pages(layer, choices);
+}
+
+// Where a run would read padding after the image or the taps would not be the three of a
+// stride-2 row, the family is absent.
+TEST(DeinterleavedFamily, AppliesOnlyToStride2WindowsInsideTheImage) {
+    Halide::Target host = Halide::get_host_target();
+    convc::Shape4 in{1, 16, 56, 56};
+    auto applies = [&](Layer l, convc::Shape4 shape) { return convc::x86_deinterleaved_applies(fixed_shape(l, shape), host); };
+    auto dw = [](HW stride, HW pad) { return conv_layer(16, 16, {3, 3}, stride, pad, {1, 1}, 16); };
+    EXPECT_TRUE(applies(dw({2, 2}, {1, 1}), in));
+    EXPECT_FALSE(applies(dw({1, 1}, {1, 1}), in));                  // stride 1
+    EXPECT_FALSE(applies(dw({2, 2}, {0, 0}), in));                  // no padding before the image
+    EXPECT_FALSE(applies(dw({2, 2}, {1, 1}), {1, 16, 56, 55}));     // odd width: the last window reads padding
+    EXPECT_FALSE(applies(dw({2, 2}, {1, 1}), {1, 16, 55, 56}));     // odd height
+    EXPECT_FALSE(applies(dw({2, 2}, {1, 1}), {1, 16, 56, 16}));     // 8 outputs a row: less than a run and one
+    EXPECT_FALSE(applies(conv_layer(16, 16, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 16, false, PaddingMode::Reflect), in));
+    EXPECT_FALSE(applies(conv_layer(16, 16, {3, 3}, {2, 2}, {1, 1}, {2, 2}, 16), in));  // dilation
+    EXPECT_FALSE(applies(conv_layer(16, 16, {5, 5}, {2, 2}, {2, 2}, {1, 1}, 16), in));  // 5x5
+    EXPECT_FALSE(applies(conv_layer(16, 32, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 16), in));  // channel multiplier
+    EXPECT_FALSE(applies(conv_layer(16, 16, {3, 3}, {2, 2}, {1, 1}, {1, 1}, 4), in));   // groups of 4
+    EXPECT_FALSE(applies(channels_last(dw({2, 2}, {1, 1})), in));
+    EXPECT_FALSE(convc::x86_deinterleaved_applies(dw({2, 2}, {1, 1}), host));  // no shape
 }
 
 }  // namespace
