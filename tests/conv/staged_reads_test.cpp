@@ -128,6 +128,10 @@ std::vector<StagedCase> staged_cases() {
     Layer depthwise = conv(16, 16, {3, 3}, {1, 1}, {1, 1});
     depthwise.groups = 16;
     Layer depthwise_nhwc = channels_last(depthwise);
+    // Stride 2 read in place: each run's pairs of vectors, the last tile of rows past the output.
+    Layer deinterleaved = conv(4, 4, {3, 3}, {2, 2}, {1, 1});
+    deinterleaved.groups = 4;
+    deinterleaved.input_shape = convc::Shape4{1, 4, 8, 36};
     Layer grouped = channels_last(conv(32, 32, {3, 3}, {1, 1}, {1, 1}));
     grouped.groups = 8;
     // Fixed shapes size the staged copies with constants (WindowSpan::tiles_input_extent).
@@ -147,6 +151,7 @@ std::vector<StagedCase> staged_cases() {
          choice(depthwise, isa + "depthwise", {{"stage_input", 1}, {"x_vectors", 1}, {"y_rows", 4}})},
         {"depthwise_rows", depthwise, {1, 16, 5, 14},
          choice(depthwise, isa + "depthwise", {{"stage_input", 3}, {"x_vectors", 1}, {"y_rows", 4}})},
+        {"deinterleaved_pairs", deinterleaved, {1, 4, 8, 36}, choice(deinterleaved, isa + "deinterleaved", {{"y_rows", 2}})},
         {"lane_blocked_packed", depthwise_nhwc, {1, 16, 5, 7},
          choice(depthwise_nhwc, isa + "lane_blocked", {{"pack_input", 1}, {"x_pixels", 8}})},
         {"lane_blocked_rows_packed", depthwise_nhwc, {1, 16, 5, 7},

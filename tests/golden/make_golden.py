@@ -58,6 +58,8 @@ CASES = [
     case("zeros_dw16_k3_p1", 16, 16, 3, [1, 16, 7, 7], padding=1, groups=16),
     case("zeros_dw_mult2_16_k3_s2_p1", 8, 16, 3, [2, 8, 9, 10], stride=2, padding=1, groups=8, bias=False),
     case("zeros_g4_k3_s2_p1", 12, 12, 3, [1, 12, 9, 9], stride=2, padding=1, groups=4),
+    # Stride-2 3x3 depthwise on rows of more than a vector, read in place: the deinterleaved family.
+    case("zeros_dw_k3_s2_p1_rows18", 6, 6, 3, [2, 6, 12, 36], stride=2, padding=1, groups=6),
     # reflect
     case("reflect_k3_p1", 3, 5, 3, [1, 3, 7, 5], padding=1, mode="reflect"),
     case("reflect_k5_s2_p2_g2_b2", 4, 6, 5, [2, 4, 9, 7], stride=2, padding=2, groups=2, bias=False, mode="reflect"),
