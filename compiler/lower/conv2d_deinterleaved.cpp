@@ -81,6 +81,27 @@ Expr corner_output(const LoweredDeinterleavedConv &lc, const Layer &layer) {
     return sum;
 }
 
+// The output's three parts (conv2d_deinterleaved.h), as updates in that order.
+void write_output(LoweredDeinterleavedConv &lc, const Layer &layer) {
+    const Shape4 out = output_shape(layer, *layer.input_shape);
+    const int width = static_cast<int>(out[3]), height = static_cast<int>(out[2]);
+    const int lanes = lc.lanes;
+    const Var &k = lc.k, &n = lc.n;
+    lc.output(lc.x, lc.y, k, n) = undef<float>();
+
+    lc.body.domain = RDom(0, lanes, 0, deinterleaved_runs(width, 0, lanes), 1, height - 1, "body");
+    const RDom &b = lc.body.domain;
+    Expr body_x = min(b.y * lanes, width - lanes) + b.x;
+    lc.output(body_x, b.z, k, n) = lc.body.conv(body_x, b.z, k, n);
+
+    lc.top.domain = RDom(0, lanes, 0, deinterleaved_runs(width, 1, lanes), "top");
+    const RDom &t = lc.top.domain;
+    Expr top_x = min(1 + t.y * lanes, width - lanes) + t.x;
+    lc.output(top_x, 0, k, n) = lc.top.conv(top_x, 0, k, n);
+
+    lc.output(0, 0, k, n) = corner_output(lc, layer);
+}
+
 }  // namespace
 
 LoweredDeinterleavedConv lower_deinterleaved_conv2d(const Layer &layer, int lanes) {
@@ -96,22 +117,7 @@ LoweredDeinterleavedConv lower_deinterleaved_conv2d(const Layer &layer, int lane
     lc.body = lower_part(lc, layer, "body", false);
     lc.top = lower_part(lc, layer, "top", true);
 
-    const Shape4 out = output_shape(layer, *layer.input_shape);
-    const int width = static_cast<int>(out[3]), height = static_cast<int>(out[2]);
-    const Var &k = lc.k, &n = lc.n;
-    lc.output(lc.x, lc.y, k, n) = undef<float>();
-
-    lc.body.domain = RDom(0, lanes, 0, deinterleaved_runs(width, 0, lanes), 1, height - 1, "body");
-    const RDom &b = lc.body.domain;
-    Expr body_x = min(b.y * lanes, width - lanes) + b.x;
-    lc.output(body_x, b.z, k, n) = lc.body.conv(body_x, b.z, k, n);
-
-    lc.top.domain = RDom(0, lanes, 0, deinterleaved_runs(width, 1, lanes), "top");
-    const RDom &t = lc.top.domain;
-    Expr top_x = min(1 + t.y * lanes, width - lanes) + t.x;
-    lc.output(top_x, 0, k, n) = lc.top.conv(top_x, 0, k, n);
-
-    lc.output(0, 0, k, n) = corner_output(lc, layer);
+    write_output(lc, layer);
 
     constrain_weight(layer, lc.weight);
     constrain_layer_io(layer, lc.input, lc.bias, lc.output.output_buffer());
