@@ -32,11 +32,12 @@ bool deinterleaved_applies(const Layer &layer, int lanes) {
     return last_window_inside && out[3] > lanes && out[2] >= 2;
 }
 
-int deinterleaved_runs(int width, int first, int lanes) {
+namespace {
+
+// Runs of `lanes` that cover `width` outputs from `first` (the last one ending at the row's end).
+int runs_from(int first, int width, int lanes) {
     return (width - first + lanes - 1) / lanes;
 }
-
-namespace {
 
 using Part = LoweredDeinterleavedConv::Part;
 
@@ -89,12 +90,12 @@ void write_output(LoweredDeinterleavedConv &lc, const Layer &layer) {
     const Var &k = lc.k, &n = lc.n;
     lc.output(lc.x, lc.y, k, n) = undef<float>();
 
-    lc.body.domain = RDom(0, lanes, 0, deinterleaved_runs(width, 0, lanes), 1, height - 1, "body");
+    lc.body.domain = RDom(0, lanes, 0, runs_from(0, width, lanes), 1, height - 1, "body");
     const RDom &b = lc.body.domain;
     Expr body_x = min(b.y * lanes, width - lanes) + b.x;
     lc.output(body_x, b.z, k, n) = lc.body.conv(body_x, b.z, k, n);
 
-    lc.top.domain = RDom(0, lanes, 0, deinterleaved_runs(width, 1, lanes), "top");
+    lc.top.domain = RDom(0, lanes, 0, runs_from(1, width, lanes), "top");
     const RDom &t = lc.top.domain;
     Expr top_x = min(1 + t.y * lanes, width - lanes) + t.x;
     lc.output(top_x, 0, k, n) = lc.top.conv(top_x, 0, k, n);

@@ -59,9 +59,6 @@ constexpr int kDeinterleavedCornerUpdate = 2;
 // none read after it (even input sizes), and rows of more than `lanes` outputs.
 bool deinterleaved_applies(const Layer &layer, int lanes);
 
-// Runs of `lanes` that cover `width` outputs from `first` (the last one ending at the row's end).
-int deinterleaved_runs(int width, int first, int lanes);
-
 LoweredDeinterleavedConv lower_deinterleaved_conv2d(const Layer &layer, int lanes);
 
 }  // namespace convc
