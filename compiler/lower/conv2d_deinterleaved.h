@@ -24,7 +24,7 @@ namespace convc {
 //   the previous row's last, which a body row always has.
 // - the top row: its window's first row is padding, zeroed; its runs start at column 1, since
 //   before the first row of the tensor there may be no memory at all.
-// - the top-left output, through the padding mode, alone.
+// - the top-left output, alone, from the four taps of its window inside the image.
 // Rows a tile computes past the last are read clamped into the plane and never stored.
 // Dimensions are Halide's order, innermost first.
 struct LoweredDeinterleavedConv {
