@@ -178,7 +178,7 @@ bool whole_row_fits_a_tile(const Layer &layer, bool columns, int pixels) {
 
 // Channels-last tiles that fill 29-31 of 32 registers. 4 x 4 won 5 of the 9 dense layers of the
 // first NHWC tuning run, all 56 or 28 wide; on 7 and 14 wide layers 7 x 2 ran 1.1-2.1x faster
-// than 4 x 4, side by side (docs/performance.md); 17 wide takes 6 x 4.
+// than 4 x 4, side by side (docs/performance-history.md); 17 wide takes 6 x 4.
 const std::vector<PixelTile> kChannelsLastTiles = {{4, 4}, {7, 2}, {5, 4}, {6, 4}};
 // NCHW: of 8 x 2, 7 x 2 (the tuner's most frequent winner) and 6 x 2, the one that least
 // overshoots the row, 8 on a tie. Side by side on the Skylake-SP host (2026-11-27, one thread /
@@ -321,7 +321,7 @@ bool input_plane_outgrows_l1(const Layer &layer) {
 // One vector wide, on the channel's staged plane, taps unrolled: the rows' windows overlap, so
 // each loaded input vector serves up to 3 rows of a 3x3 window. Against the previous default
 // (one row of 4 vectors, padding evaluated per tap), one thread, side by side: MobileNetV2's
-// 112x112 layer 79-93 GFLOP/s against 42 (docs/performance.md). Strided layers too: the
+// 112x112 layer 79-93 GFLOP/s against 42 (docs/performance-history.md). Strided layers too: the
 // stride-2 56x56 layer ran at 30-37 GFLOP/s on the two alternating planes, against 23-24 for 2
 // vectors read in place, the previous default (one thread, 2026-11-26, ninth session). Where
 // the rows hold whole runs of column phases the taps read those instead of strided vectors:

@@ -10,7 +10,7 @@
 // 960-channel 7x7 depthwise layer (channels-last, 2 tasks, AMD EPYC Zen 5 under KVM, a program
 // calling it 5000 times a turn, 2026-11-29) took 5.52-5.54 us a call on Halide's pool at two
 // threads against 4.49-4.50 at one; on this pool, 2.84-2.88 us. oneDNN's OpenMP threads spin
-// between calls the same way. (docs/performance.md, thirty-second session: on that host two
+// between calls the same way. (docs/performance-history.md, thirty-second session: on that host two
 // threads splitting a small kernel ran, for minutes at a time, no faster than one, on either pool.)
 //
 // Workers spin for kSpinMicroseconds after their last task, then sleep until the next call, so

@@ -3,7 +3,7 @@
 // The family sweeps (jit_sweep_test.cpp) choose their shapes and tiles by hand; this test
 // draws them, from a fixed seed so that a failure names a reproducible case. A stand-alone
 // harness of this kind (fourth session) found a Halide 14 compiler crash on taps unrolled over a
-// circular plane (docs/performance.md); this test found a 19 s compile (cpu_conv_space.cpp).
+// circular plane (docs/performance-history.md); this test found a 19 s compile (cpu_conv_space.cpp).
 #include <gtest/gtest.h>
 
 #include "io/memory_layout.h"
