@@ -43,6 +43,26 @@ std::string unsteady_rows(const std::vector<BenchRow> &rows, int threads) {
     return list.empty() ? "" : "unsteady, turns more than " + format("%.2fx", kUnsteadySpread) + " apart: " + list + "\n";
 }
 
+// A tuned entry this much slower than the heuristic default, timed in turns beside it, is stale
+// here: a tune on another day or in another state of the machine picked it. A channels-last
+// entry whose two threads shared out each pixel's channels ran, in about half of the processes,
+// at half the default's speed (docs/performance-history.md, thirty-fourth session).
+constexpr double kStaleEntry = 0.9;
+
+std::string slower_than_default(const std::vector<BenchRow> &rows, int threads) {
+    std::string list;
+    for (const BenchRow &r : rows) {
+        // No default timed (NaN) compares false.
+        if (r.threads == threads && r.convc_gflops < kStaleEntry * r.default_gflops) {
+            list += (list.empty() ? "" : ", ") + r.layer + " (" + format("%.2fx", r.convc_gflops / r.default_gflops) +
+                    ")";
+        }
+    }
+    return list.empty() ? ""
+                        : "tuned entries slower than their heuristic default here (`convc tune` re-times both): " +
+                              list + "\n";
+}
+
 std::string section(const std::vector<BenchRow> &rows, int threads) {
     std::string text = "threads " + std::to_string(threads) + "\n";
     char line[400];
@@ -80,7 +100,7 @@ std::string section(const std::vector<BenchRow> &rows, int threads) {
                       std::exp(log_sum_nchw / compared));
         text += line;
     }
-    return text + unsteady_rows(rows, threads) + "\n";
+    return text + unsteady_rows(rows, threads) + slower_than_default(rows, threads) + "\n";
 }
 
 }  // namespace

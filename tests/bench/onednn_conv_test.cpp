@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "bench/bench_report.h"
 #include "bench/fma_peak.h"
 #include "bench/huge_page_floats.h"
 #include "bench/onednn_conv.h"
@@ -150,6 +151,32 @@ TEST(SvgChart, IsCompleteEscapedAndSurvivesNaN) {
     EXPECT_EQ(svg.find("nan"), std::string::npos);
     EXPECT_EQ(svg, grouped_bar_chart_svg("GFLOP/s & more", "GFLOP/s", categories, series,
                                          {{10.5, 20, nan}, {12, nan, 3.25}}));
+}
+
+// The rows `bench` lists as tuned entries slower than their default: a, at two threads only.
+TEST(BenchTable, NamesTunedEntriesSlowerThanTheirDefault) {
+    auto row = [](const std::string &layer, int threads, double convc, double fallback) {
+        BenchRow r;
+        r.layer = layer;
+        r.threads = threads;
+        r.convc_gflops = convc;
+        r.default_gflops = fallback;
+        r.onednn_gflops = r.onednn_nchw_gflops = r.peak_gflops = 100;
+        r.convc_spread = r.onednn_spread = 1;
+        return r;
+    };
+    std::vector<BenchRow> rows = {row("a", 1, 200, 190), row("b", 1, 50, NAN), row("a", 2, 100, 200),
+                                  row("b", 2, 100, NAN), row("c", 2, 95, 100)};
+    std::string table = bench_table(rows);
+    const std::string flag = "tuned entries slower than their heuristic default here";
+    size_t first = table.find(flag), second_section = table.find("threads 2");
+    ASSERT_NE(first, std::string::npos) << table;
+    EXPECT_GT(first, second_section) << "listed at one thread, where a beats its default:\n" << table;
+    EXPECT_EQ(table.find(flag, first + 1), std::string::npos) << table;
+    std::string line = table.substr(first, table.find('\n', first) - first);
+    EXPECT_NE(line.find("a (0.50x)"), std::string::npos) << line;
+    EXPECT_EQ(line.find("b ("), std::string::npos) << "no default timed: " << line;
+    EXPECT_EQ(line.find("c ("), std::string::npos) << "within the noise: " << line;
 }
 
 TEST(SvgChart, RejectsMismatchedValues) {
