@@ -5,8 +5,8 @@ usage: python3 scripts/bench-table.py RESULTS.csv [RESULTS.csv ...]
 
 One table per file: a row per layer with, at each thread count, convc's and oneDNN's GFLOP/s,
 their ratio against oneDNN's convolution alone (x oneDNN) and against oneDNN on plain tensors,
-reorders included (x plain), the untuned default's slowdown (untuned = tuned / default; "-" where
-bench did not time it apart) and convc's share of the measured FMA peak. The last rows are the
+reorders included (x plain), the selected schedule's speed over the heuristic default's (untuned;
+"-" where bench did not time the default apart) and convc's share of the measured FMA peak. The last rows are the
 geometric means that docs/performance.md compares with the targets of issue 4.
 """
 

@@ -28,39 +28,45 @@ std::string format(const char *pattern, double value) {
     return text;
 }
 
+// One line naming the rows at `threads` that `flagged` picks, each with what `detail` says of it,
+// after `heading`; nothing when none is picked.
+template <typename Flagged, typename Detail>
+std::string flagged_rows(const std::vector<BenchRow> &rows, int threads, const std::string &heading,
+                         Flagged flagged, Detail detail) {
+    std::string list;
+    for (const BenchRow &r : rows) {
+        if (r.threads == threads && flagged(r)) {
+            list += (list.empty() ? "" : ", ") + r.layer + " (" + detail(r) + ")";
+        }
+    }
+    return list.empty() ? "" : heading + ": " + list + "\n";
+}
+
 // Turns this far apart say the machine was busy with something else during the row: its
 // ratio is worth measuring again.
 constexpr double kUnsteadySpread = 1.25;
 
 std::string unsteady_rows(const std::vector<BenchRow> &rows, int threads) {
-    std::string list;
-    for (const BenchRow &r : rows) {
-        if (r.threads == threads && (r.convc_spread > kUnsteadySpread || r.onednn_spread > kUnsteadySpread)) {
-            list += (list.empty() ? "" : ", ") + r.layer + " (convc " + format("%.2fx", r.convc_spread) + ", oneDNN " +
-                    format("%.2fx", r.onednn_spread) + ")";
-        }
-    }
-    return list.empty() ? "" : "unsteady, turns more than " + format("%.2fx", kUnsteadySpread) + " apart: " + list + "\n";
+    return flagged_rows(
+        rows, threads, "unsteady, turns more than " + format("%.2fx", kUnsteadySpread) + " apart",
+        [](const BenchRow &r) { return r.convc_spread > kUnsteadySpread || r.onednn_spread > kUnsteadySpread; },
+        [](const BenchRow &r) {
+            return "convc " + format("%.2fx", r.convc_spread) + ", oneDNN " + format("%.2fx", r.onednn_spread);
+        });
 }
 
 // A tuned entry this much slower than the heuristic default, timed in turns beside it, is stale
 // here: a tune on another day or in another state of the machine picked it. A channels-last
-// entry whose two threads shared out each pixel's channels ran, in about half of the processes,
-// at half the default's speed (docs/performance-history.md, thirty-fourth session).
+// entry tuned at 219.8 GFLOP/s at two threads ran there at 84-265 by process, its default at
+// about 200-230 (docs/performance-history.md, thirty-fourth session).
 constexpr double kStaleEntry = 0.9;
 
 std::string slower_than_default(const std::vector<BenchRow> &rows, int threads) {
-    std::string list;
-    for (const BenchRow &r : rows) {
+    return flagged_rows(
+        rows, threads, "tuned entries slower than their heuristic default here (`convc tune` re-times both)",
         // No default timed (NaN) compares false.
-        if (r.threads == threads && r.convc_gflops < kStaleEntry * r.default_gflops) {
-            list += (list.empty() ? "" : ", ") + r.layer + " (" + format("%.2fx", r.convc_gflops / r.default_gflops) +
-                    ")";
-        }
-    }
-    return list.empty() ? ""
-                        : "tuned entries slower than their heuristic default here (`convc tune` re-times both): " +
-                              list + "\n";
+        [](const BenchRow &r) { return r.convc_gflops < kStaleEntry * r.default_gflops; },
+        [](const BenchRow &r) { return format("%.2fx", r.convc_gflops / r.default_gflops); });
 }
 
 std::string section(const std::vector<BenchRow> &rows, int threads) {
