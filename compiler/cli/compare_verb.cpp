@@ -1,17 +1,14 @@
 // convc compare SPEC --layer L [--variant k=v,...]...: times schedules of one layer side by side
 // on this machine, in turns, as `tune` times its finalists: the default, the tuned entry and
 // each variant, every one checked against the reference first.
-#include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include "layer_here.h"
 #include "schedule_options.h"
+#include "schedule_variant.h"
 #include "schedules/choose_schedule.h"
-#include "spec/did_you_mean.h"
 #include "spec/spec_error.h"
 #include "tune/measure_schedule.h"
 #include "verbs.h"
@@ -29,76 +26,6 @@ struct CompareOptions {
     double seconds = 0.3;
     ScheduleOptions schedules;
 };
-
-SpecError variant_error(const std::string &message) {
-    return SpecError({"", 0, 0}, "--variant", message);
-}
-
-std::vector<std::string> parameter_names(const std::string &family, const Layer &layer, const Halide::Target &target) {
-    std::vector<std::string> names;
-    for (const ScheduleSpace &space : schedule_spaces(layer, target)) {
-        if (space.family == family) {
-            for (const ParamRange &range : space.params) {
-                names.push_back(range.name);
-            }
-        }
-    }
-    return names;
-}
-
-std::string joined(const std::vector<std::string> &words) {
-    std::string text;
-    for (const std::string &word : words) {
-        text += (text.empty() ? "" : ", ") + word;
-    }
-    return text;
-}
-
-// "name=value,..." over the layer's default; family=F starts from F's default instead.
-ScheduleChoice parse_variant(const std::string &text, const Layer &layer, const Halide::Target &target) {
-    const ScheduleChoice fallback = default_schedule(layer, target);
-    ScheduleChoice wanted{fallback.family, {}};
-    bool family_given = false;
-    std::stringstream items(text);
-    for (std::string item; std::getline(items, item, ',');) {
-        size_t eq = item.find('=');
-        std::string name = item.substr(0, eq), value = eq == std::string::npos ? "" : item.substr(eq + 1);
-        if (name.empty() || value.empty()) {
-            throw variant_error("'" + item + "' in '" + text + "' is not name=value");
-        }
-        if (name == "family") {
-            wanted.family = value;
-            family_given = true;
-            continue;
-        }
-        char *end = nullptr;
-        long number = std::strtol(value.c_str(), &end, 10);
-        if (*end != '\0') {
-            throw variant_error("'" + value + "' (" + name + " in '" + text + "') is not an integer");
-        }
-        wanted.params[name] = static_cast<int>(number);
-    }
-    if (!family_given) {
-        wanted.params.insert(fallback.params.begin(), fallback.params.end());
-    }
-    std::vector<std::string> names = parameter_names(wanted.family, layer, target);
-    for (const auto &[name, value] : wanted.params) {
-        if (std::find(names.begin(), names.end(), name) == names.end() && !names.empty()) {
-            throw variant_error("family " + wanted.family + " has no parameter '" + name + "'" +
-                                did_you_mean(name, names) + "; its parameters: " + joined(names));
-        }
-    }
-    std::optional<ScheduleChoice> completed = complete_schedule(wanted, layer, target);
-    if (!completed) {
-        std::vector<std::string> families;
-        for (const ScheduleSpace &space : schedule_spaces(layer, target)) {
-            families.push_back(space.family);
-        }
-        throw variant_error("'" + text + "' (" + wanted.to_string() + ") fits no schedule space of layer " +
-                            layer.name + " on this target; its families: " + joined(families));
-    }
-    return *completed;
-}
 
 void print_row(const std::string &round, const std::string &label, const ScheduleChoice &choice, double gflops,
                double one_thread) {

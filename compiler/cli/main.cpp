@@ -44,6 +44,7 @@ int main(int argc, char **argv) {
     convc::add_tune_verb(app, action);
     convc::add_bench_verb(app, action);
     convc::add_compare_verb(app, action);
+    convc::add_time_schedules_verb(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp &e) {

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "other_process_timing.h"
 #include "schedule_options.h"
 #include "spec/spec_error.h"
 #include "target/target_name.h"
@@ -53,7 +54,7 @@ int tune(const TuneOptions &options) {
                  << database.host_cpu() << "\n";
     }
     TuneProgress progress(terminal, filter.terminal_is_interactive());
-    TuneReport report = tune_module(module, plan, budget, database, progress);
+    TuneReport report = tune_module(module, plan, budget, database, progress, other_process_timing(options.spec));
     std::vector<std::string> held = filter.finish();
     if (options.halide_log) {
         for (const std::string &line : held) {

@@ -20,5 +20,6 @@ void add_targets_verb(CLI::App &app, VerbAction &action);
 void add_tune_verb(CLI::App &app, VerbAction &action);
 void add_bench_verb(CLI::App &app, VerbAction &action);
 void add_compare_verb(CLI::App &app, VerbAction &action);
+void add_time_schedules_verb(CLI::App &app, VerbAction &action);  // hidden: run by tune
 
 }  // namespace convc

@@ -13,6 +13,7 @@
 #include "schedules/cpu_conv_space.h"
 #include "tune/candidate_search.h"
 #include "tune/measure_schedule.h"
+#include "tune/other_process_check.h"
 
 namespace convc {
 
@@ -31,6 +32,7 @@ double seconds_since(Clock::time_point start) {
 struct LayerTuning {
     TunedEntry entry;
     double default_one_thread = 0, tuned_one_thread = 0;
+    std::string other_process;  // what the check in a second process found, for the summary line
 };
 
 // A shared machine makes single timings noisy, and the search keeps the luckiest: leaders
@@ -46,6 +48,32 @@ constexpr int kFinalRounds = 2;
 constexpr double kFinalSeconds = 0.2;
 constexpr double kSearchSeconds = 0.15;  // a candidate's one timing in the search
 
+// The final's pick, unless the default beat it in a second process (other_process_check.h):
+// both are timed there, and the pick is kept only if its slower process beats the default's.
+ScheduleChoice check_in_other_process(const Layer &layer, const Halide::Target &target,
+                                      const OtherProcessTiming &other_process, const ScheduleChoice &fallback,
+                                      double fallback_score, const ScheduleChoice &pick, double pick_score,
+                                      LayerTuning &tuning) {
+    std::optional<std::vector<ProcessGflops>> there =
+        other_process(layer, target, {fallback, pick}, kFinalRounds, kFinalSeconds);
+    if (!there || there->size() != 2) {
+        tuning.other_process = "  (not timed in a second process: it failed)";
+        return pick;
+    }
+    const ProcessGflops &d = (*there)[0], &p = (*there)[1];
+    char timings[96];
+    std::snprintf(timings, sizeof timings, "%.1f / %.1f, the default %.1f / %.1f", p.threads_here, p.one_thread,
+                  d.threads_here, d.one_thread);
+    if (beats_default_everywhere({pick_score, p.score()}, {fallback_score, d.score()})) {
+        tuning.other_process = std::string("  (second process: ") + timings + ")";
+        return pick;
+    }
+    tuning.other_process = "  (the default kept: in a second process " + pick.to_string() + " ran " + timings + ")";
+    tuning.entry.gflops = tuning.entry.default_gflops;
+    tuning.tuned_one_thread = tuning.default_one_thread;
+    return fallback;
+}
+
 // The default joins the final whatever its search timing: an entry is stored only if it beats
 // the default on the longer timings too (bench runs had shown tuned entries slower than their
 // default, at one thread, two or both). So does the stored entry: the search times at one
@@ -53,7 +81,7 @@ constexpr double kSearchSeconds = 0.15;  // a candidate's one timing in the sear
 // then ran 1.41x / 1.13x as fast as the one it kept (one thread / two, side by side).
 ScheduleChoice confirm_leaders(const Layer &layer, const Halide::Target &target, const CandidateSearch &search,
                                const LayerTrial &trial, const std::vector<ScheduleChoice> &always,
-                               LayerTuning &tuning) {
+                               const OtherProcessTiming &other_process, LayerTuning &tuning) {
     TunedEntry &entry = tuning.entry;
     std::vector<ScheduleChoice> finalists;
     for (const auto &[choice, gflops] : search.leaders(kFinalists)) {
@@ -71,7 +99,7 @@ ScheduleChoice confirm_leaders(const Layer &layer, const Halide::Target &target,
         return search.best();
     }
     ScheduleChoice winner = search.best();
-    double winner_score = 0.0;
+    double winner_score = 0.0, default_score = 0.0;
     for (const Contender &c : time_in_turns(layer, target, finalists, trial, kFinalRounds, kFinalSeconds)) {
         double score = std::sqrt(c.gflops * c.one_thread_gflops);
         if (score > winner_score) {
@@ -83,7 +111,12 @@ ScheduleChoice confirm_leaders(const Layer &layer, const Halide::Target &target,
         if (c.choice == always.front()) {
             entry.default_gflops = c.gflops;
             tuning.default_one_thread = c.one_thread_gflops;
+            default_score = score;
         }
+    }
+    if (other_process && !(winner == always.front())) {
+        return check_in_other_process(layer, target, other_process, always.front(), default_score, winner,
+                                      winner_score, tuning);
     }
     return winner;
 }
@@ -130,7 +163,8 @@ std::vector<ScheduleChoice> neighbour_seeds(const Layer &layer, const Halide::Ta
 // Halide autoscheduler: Adams2019 (beam 1) on a CPU, the one Halide 14 autoscheduler that was
 // competitive here; Li2018 on a GPU, the one that schedules for GPUs.
 LayerTuning tune_layer(const Layer &layer, const Halide::Target &target, const ScheduleDatabase &database,
-                       Clock::time_point deadline, TuneProgress &progress, size_t index, size_t total) {
+                       Clock::time_point deadline, const OtherProcessTiming &other_process, TuneProgress &progress,
+                       size_t index, size_t total) {
     Clock::time_point started = Clock::now();
     LayerTrial trial = make_layer_trial(layer);
     ScheduleChoice start = default_schedule(layer, target);
@@ -171,10 +205,13 @@ LayerTuning tune_layer(const Layer &layer, const Halide::Target &target, const S
     TunedEntry &entry = tuning.entry;
     entry.threads = kernel_thread_count();
     const size_t together = schedules_checked_together(target);
+    // Left for the final: its finalists, the next batch and, with a second process, the two
+    // schedules compiled and timed again there.
+    const size_t reserved = kFinalists + together + (other_process ? 2 : 0);
     auto time_left_for_more = [&] {
         double per_candidate = seconds_since(started) / std::max(1, entry.candidates);
         return Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
-                                  per_candidate * static_cast<double>(kFinalists + together))) < deadline;
+                                  per_candidate * static_cast<double>(reserved))) < deadline;
     };
     while (entry.candidates < must_measure || time_left_for_more()) {
         std::vector<ScheduleChoice> batch = next_batch(search, together);
@@ -201,7 +238,7 @@ LayerTuning tune_layer(const Layer &layer, const Halide::Target &target, const S
                                std::chrono::duration<double>(deadline - Clock::now()).count());
         }
     }
-    entry.schedule = confirm_leaders(layer, target, search, trial, always, tuning);
+    entry.schedule = confirm_leaders(layer, target, search, trial, always, other_process, tuning);
     return tuning;
 }
 
@@ -223,13 +260,13 @@ std::string summary_line(size_t index, size_t total, const Layer &layer, const L
                   gflops_pair(entry.default_gflops, tuning.default_one_thread).c_str(),
                   gflops_pair(entry.gflops, tuning.tuned_one_thread).c_str(),
                   tuning.tuned_one_thread > 0 ? " (these threads / one)" : "");
-    return text + entry.schedule.to_string();
+    return text + entry.schedule.to_string() + tuning.other_process;
 }
 
 }  // namespace
 
 TuneReport tune_module(const ModuleSpec &module, const TargetPlan &plan, double budget_seconds,
-                       ScheduleDatabase &database, TuneProgress &progress) {
+                       ScheduleDatabase &database, TuneProgress &progress, const OtherProcessTiming &other_process) {
     TuneReport report;
     std::vector<std::pair<const Layer *, Halide::Target>> work;
     std::set<std::string> seen;
@@ -255,7 +292,8 @@ TuneReport tune_module(const ModuleSpec &module, const TargetPlan &plan, double 
             Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
                                std::max(0.0, left / static_cast<double>(work.size() - i))));
         const auto &[layer, target] = work[i];
-        LayerTuning tuning = tune_layer(*layer, target, database, deadline, progress, i + 1, work.size());
+        LayerTuning tuning =
+            tune_layer(*layer, target, database, deadline, other_process, progress, i + 1, work.size());
         TunedEntry &entry = tuning.entry;
         // A GPU target's entry is the GPU's, whatever processor drives it.
         entry.cpu = target.has_gpu_feature() ? "" : database.host_cpu();

@@ -119,6 +119,27 @@ TEST_F(TuneBench, CompareTimesTheDefaultAndVariantsInTurns) {
     EXPECT_NE(r.output.find("of the default"), std::string::npos) << r.output;
 }
 
+// What `tune` runs to time its pick against the default in a second process: a line per
+// schedule, in the order given, that tune reads back (cli/other_process_timing.cpp).
+TEST_F(TuneBench, TimeSchedulesPrintsALinePerScheduleForTune) {
+    Result r = sh(convc() + " time-schedules " + seed_spec() +
+                  " --layer conv_pad1 -s x_vectors=1 -s tile_k=1,tasks=1 --rounds 1 --seconds 0.01");
+    ASSERT_EQ(r.status, 0) << r.output;
+    for (const char *index : {"timed 0 ", "timed 1 "}) {
+        size_t at = r.output.find(index);
+        ASSERT_NE(at, std::string::npos) << r.output;
+        double threads_here = 0, one_thread = 0;
+        std::istringstream(r.output.substr(at + 8)) >> threads_here >> one_thread;
+        EXPECT_GT(threads_here, 0) << r.output;
+        EXPECT_GT(one_thread, 0) << r.output;
+    }
+    Result help = sh(convc() + " --help");
+    EXPECT_EQ(help.output.find("time-schedules"), std::string::npos) << help.output;  // not a user's verb
+    Result bad = sh(convc() + " time-schedules " + seed_spec() + " --layer conv_pad1 -s x_vectors=two");
+    EXPECT_EQ(bad.status, 2) << bad.output;
+    EXPECT_NE(bad.output.find("'--schedule'"), std::string::npos) << bad.output;
+}
+
 TEST_F(TuneBench, CompareRefusesAVariantOutsideTheSpaces) {
     for (const char *variant : {"x_pixels=4", "x_vectors=5", "x_vectors=two", "family=nope", "tasks"}) {
         Result r = sh(convc() + " compare " + seed_spec() + " --layer conv_pad1 -v " + variant);

@@ -29,6 +29,7 @@
 #include "tune/halide_log_filter.h"
 #include "tune/host_cpu.h"
 #include "tune/measure_schedule.h"
+#include "tune/other_process_check.h"
 #include "tune/schedule_database.h"
 #include "tune/tune_module.h"
 
@@ -874,19 +875,30 @@ TEST(CandidateSearch, TriesAnEarlierResultOnce) {
     EXPECT_EQ(order[2].family, "auto:Adams2019");
 }
 
+// A module of small_layer on the host, its default and another schedule to store as an
+// earlier tuning's entry: with next to no budget, the tuner's final is the two of them.
+struct ReRun {
+    convc::ModuleSpec module;
+    convc::TargetPlan plan = convc::resolve_target_plan("host");
+    convc::ScheduleChoice start, stored;
+
+    explicit ReRun(const std::string &name) {
+        module.name = name;
+        module.layers = {small_layer()};
+        start = convc::default_schedule(module.layers[0], plan.baseline());
+        convc::CandidateSearch others(convc::schedule_spaces(module.layers[0], plan.baseline()), start, {}, 3);
+        others.next(stored);
+        others.next(stored);  // the first point after the default
+    }
+};
+
 // A re-run with next to no budget still times the stored entry against the default, so it
 // can never replace a tuned entry with an untimed default.
 TEST(TuneModule, AShortReRunStillMeasuresTheStoredEntry) {
     fs::path path = fs::temp_directory_path() / ("convc_db_rerun_" + std::to_string(::getpid()) + ".yaml");
-    convc::ModuleSpec module;
-    module.name = "rerun";
-    module.layers = {small_layer()};
-    convc::TargetPlan plan = convc::resolve_target_plan("host");
+    ReRun rerun("rerun");
+    const auto &[module, plan, start, stored] = rerun;
     const Halide::Target &target = plan.baseline();
-    convc::ScheduleChoice start = convc::default_schedule(module.layers[0], target);
-    convc::CandidateSearch others(convc::schedule_spaces(module.layers[0], target), start, {}, 3);
-    convc::ScheduleChoice stored;
-    ASSERT_TRUE(others.next(stored) && others.next(stored));  // the first point after the default
     ASSERT_FALSE(stored == start);
     convc::ScheduleDatabase db = convc::ScheduleDatabase::load(path.string());
     db.store(module.layers[0], target, {stored, 1e9, 1, 2, 50});  // an implausible earlier figure
@@ -900,6 +912,69 @@ TEST(TuneModule, AShortReRunStillMeasuresTheStoredEntry) {
     // The default and the stored entry met in the final, and the summary shows both from it.
     EXPECT_GT(entry->default_gflops, 0);
     EXPECT_NE(log.str().find("(these threads / one)"), std::string::npos) << log.str();
+    fs::remove(path);
+}
+
+// A pick is stored over the default only if it beats it in every process it was timed in:
+// the slower of its scores against the slower of the default's.
+TEST(OtherProcessCheck, APickMustBeatTheDefaultInEveryProcess) {
+    EXPECT_TRUE(convc::beats_default_everywhere({300, 250}, {200, 240}));
+    EXPECT_FALSE(convc::beats_default_everywhere({300, 100}, {200, 200}));  // fast here, slow there
+    EXPECT_FALSE(convc::beats_default_everywhere({250, 300}, {260, 280}));  // its slower process loses
+    EXPECT_FALSE(convc::beats_default_everywhere({200, 200}, {200, 200}));  // a tie keeps the default
+    EXPECT_TRUE(convc::beats_default_everywhere({150}, {}));
+    EXPECT_FALSE(convc::beats_default_everywhere({}, {150}));
+    EXPECT_DOUBLE_EQ((convc::ProcessGflops{400, 100}.score()), 200);  // two threads and one weigh alike
+}
+
+// The second process has the last word: a pick that lost to the default there is not stored,
+// and the summary says why. Only a pick other than the default goes there, against the
+// default. A second process that failed leaves the pick of this one, and says so.
+TEST(TuneModule, APickTheDefaultBeatsInASecondProcessIsNotStored) {
+    fs::path path = fs::temp_directory_path() / ("convc_db_second_" + std::to_string(::getpid()) + ".yaml");
+    ReRun rerun("second");
+    const convc::ModuleSpec &module = rerun.module;
+    const convc::TargetPlan &plan = rerun.plan;
+    const convc::ScheduleChoice &start = rerun.start, &stored = rerun.stored;
+    const Halide::Target &target = plan.baseline();
+    ASSERT_FALSE(stored == start);
+    int calls = 0;
+    auto second_process = [&](bool default_wins) {
+        return [&, default_wins](const convc::Layer &, const Halide::Target &,
+                                 const std::vector<convc::ScheduleChoice> &schedules, int rounds,
+                                 double min_seconds) -> std::optional<std::vector<convc::ProcessGflops>> {
+            calls++;
+            EXPECT_EQ(schedules.size(), 2u);
+            EXPECT_EQ(schedules.front(), start);
+            EXPECT_FALSE(schedules.back() == start);
+            EXPECT_TRUE(rounds > 0 && min_seconds > 0);
+            if (!default_wins) {
+                return std::nullopt;
+            }
+            return std::vector<convc::ProcessGflops>{{1e6, 1e6}, {1, 1}};
+        };
+    };
+    for (bool default_wins : {true, false}) {
+        convc::ScheduleDatabase db = convc::ScheduleDatabase::load(path.string());
+        db.store(module.layers[0], target, {stored, 1e9, 1, 2, 50});
+        std::ostringstream log;
+        convc::TuneProgress progress(log, false);
+        calls = 0;
+        convc::tune_module(module, plan, 1e-3, db, progress, second_process(default_wins));
+        auto entry = db.find(module.layers[0], target);
+        ASSERT_TRUE(entry.has_value());
+        EXPECT_LE(calls, 1);
+        if (default_wins) {
+            EXPECT_EQ(entry->schedule, start) << log.str();
+            EXPECT_DOUBLE_EQ(entry->gflops, entry->default_gflops);
+        }
+        if (calls == 1) {
+            const char *said = default_wins ? "(the default kept: in a second process " : "it failed)";
+            EXPECT_NE(log.str().find(said), std::string::npos) << log.str();
+        } else {
+            EXPECT_EQ(entry->schedule, start) << log.str();  // the final's own pick: no second process
+        }
+    }
     fs::remove(path);
 }
 
