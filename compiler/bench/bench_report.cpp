@@ -63,7 +63,8 @@ constexpr double kStaleEntry = 0.9;
 
 std::string slower_than_default(const std::vector<BenchRow> &rows, int threads) {
     return flagged_rows(
-        rows, threads, "tuned entries slower than their heuristic default here (`convc tune` re-times both)",
+        rows, threads,
+        "tuned entries slower than their heuristic default here (`convc tune SPEC --layer NAME` re-times both)",
         // No default timed (NaN) compares false.
         [](const BenchRow &r) { return r.convc_gflops < kStaleEntry * r.default_gflops; },
         [](const BenchRow &r) { return format("%.2fx", r.convc_gflops / r.default_gflops); });

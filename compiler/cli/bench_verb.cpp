@@ -12,6 +12,7 @@
 #include "bench/bench_report.h"
 #include "bench/fma_peak.h"
 #include "io/atomic_file.h"
+#include "layer_here.h"
 #include "schedule_options.h"
 #include "spec/spec_error.h"
 #include "target/target_name.h"
@@ -27,6 +28,7 @@ struct BenchOptions {
     std::string threads = "1,2";
     std::string versus = "onednn";
     std::string out_dir;
+    std::vector<std::string> layers;  // all when empty
     bool rows_only = false;  // internal: one thread count, rows as TSV on stdout
     ScheduleOptions schedules;
 };
@@ -65,6 +67,9 @@ std::vector<BenchRow> run_child(const BenchOptions &o, int threads) {
     if (!o.schedules.schedule.empty()) {
         command += " --schedule " + shell_quoted(o.schedules.schedule);
     }
+    for (const std::string &layer : o.layers) {
+        command += " --layer " + shell_quoted(layer);
+    }
     FILE *pipe = popen(command.c_str(), "r");
     std::vector<BenchRow> rows;
     char buffer[4096];
@@ -82,7 +87,7 @@ std::vector<BenchRow> run_child(const BenchOptions &o, int threads) {
 }
 
 int bench_rows(const BenchOptions &o) {
-    ModuleSpec module = load_spec(o.spec);
+    ModuleSpec module = with_layers(load_spec(o.spec), o.layers);
     Halide::Target target = resolve_target(o.target);
     ScheduleDatabase database = o.schedules.load_database();
     ScheduleSelector selector(&database, o.schedules.schedule);
@@ -118,7 +123,7 @@ int bench(const BenchOptions &o) {
     if (o.rows_only) {
         return bench_rows(o);
     }
-    ModuleSpec module = load_spec(o.spec);
+    ModuleSpec module = with_layers(load_spec(o.spec), o.layers);
     Halide::Target target = resolve_target(o.target);
     if (!runs_here(target)) {
         throw SpecError({"", 0, 0}, "--target", "'" + o.target + "' does not run on this machine; bench measures here");
@@ -154,6 +159,7 @@ void add_bench_verb(CLI::App &app, VerbAction &action) {
     verb->add_option("--threads", options->threads, "Thread counts, comma-separated")->capture_default_str();
     verb->add_option("--vs", options->versus, "The rival: onednn or none")->capture_default_str();
     verb->add_option("--output,-o", options->out_dir, "Where results.csv and results.svg go (default generated/bench/<module>)");
+    verb->add_option("--layer,-l", options->layers, "Bench only this layer (repeatable; every layer by default)");
     verb->add_flag("--rows-only", options->rows_only)->group("");
     options->schedules.add_to(*verb);
     verb->callback([&action, options] { action = [options] { return bench(*options); }; });

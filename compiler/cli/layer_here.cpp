@@ -1,5 +1,6 @@
 #include "layer_here.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "spec/did_you_mean.h"
@@ -17,6 +18,23 @@ const Layer &find_layer(const ModuleSpec &module, const std::string &name) {
         names.push_back(layer.name);
     }
     throw SpecError({"", 0, 0}, "--layer", "no layer '" + name + "' in module " + module.name + did_you_mean(name, names));
+}
+
+ModuleSpec with_layers(ModuleSpec module, const std::vector<std::string> &names) {
+    if (names.empty()) {
+        return module;
+    }
+    for (const std::string &name : names) {
+        find_layer(module, name);
+    }
+    std::vector<Layer> kept;
+    for (Layer &layer : module.layers) {
+        if (std::find(names.begin(), names.end(), layer.name) != names.end()) {
+            kept.push_back(std::move(layer));
+        }
+    }
+    module.layers = std::move(kept);
+    return module;
 }
 
 Halide::Target runnable_target(const std::string &name) {

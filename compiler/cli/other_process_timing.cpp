@@ -1,6 +1,7 @@
 #include "other_process_timing.h"
 
 #include <cerrno>
+#include <filesystem>
 #include <sstream>
 #include <vector>
 
@@ -18,9 +19,8 @@ namespace convc {
 namespace {
 
 std::string this_executable() {
-    std::vector<char> path(4096);
-    ssize_t n = ::readlink("/proc/self/exe", path.data(), path.size() - 1);
-    return n > 0 ? std::string(path.data(), static_cast<size_t>(n)) : std::string();
+    std::error_code error;
+    return std::filesystem::read_symlink("/proc/self/exe", error).string();
 }
 
 // Runs `args` (args[0] the executable) with stdout and stderr into one pipe; its output, or

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "layer_here.h"
 #include "other_process_timing.h"
 #include "schedule_options.h"
 #include "spec/spec_error.h"
@@ -19,6 +20,7 @@ struct TuneOptions {
     std::string spec;
     std::string target = "host";
     std::string budget = "60s";
+    std::vector<std::string> layers;  // all when empty
     bool halide_log = false;
     ScheduleOptions schedules;
 };
@@ -41,7 +43,7 @@ double parse_budget(const std::string &text) {
 }
 
 int tune(const TuneOptions &options) {
-    ModuleSpec module = load_spec(options.spec);
+    ModuleSpec module = with_layers(load_spec(options.spec), options.layers);
     TargetPlan plan = resolve_target_plan(options.target);
     double budget = parse_budget(options.budget);
     ScheduleDatabase database = options.schedules.load_database();
@@ -79,6 +81,7 @@ void add_tune_verb(CLI::App &app, VerbAction &action) {
     verb->add_option("--target,-t", options->target, "host, x86, arm, cuda, or Halide target string(s)")
         ->capture_default_str();
     verb->add_option("--budget", options->budget, "Time for the whole module, e.g. 60s or 5m")->capture_default_str();
+    verb->add_option("--layer,-l", options->layers, "Tune only this layer (repeatable; every layer by default)");
     verb->add_flag("--halide-log", options->halide_log,
                    "Print what Halide's autoschedulers and compiler wrote meanwhile (held back from the status line)");
     verb->add_option("--db", options->schedules.database,

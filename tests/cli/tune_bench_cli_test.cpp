@@ -66,6 +66,30 @@ TEST_F(TuneBench, TuneWritesTheDatabaseThatGenerateReads) {
     EXPECT_EQ(forced.output.find("tuned (database)"), std::string::npos) << forced.output;
 }
 
+// --layer narrows tune and bench to the layers named, as when bench names a stale entry; a
+// name the spec lacks is refused with the closest one.
+TEST_F(TuneBench, LayerNarrowsTuneAndBenchToTheLayersNamed) {
+    fs::path db = dir_ / "tuned.yaml";
+    Result tune = sh(convc() + " tune " + seed_spec() + " --layer conv_same --budget 2s --db '" + db.string() + "'");
+    ASSERT_EQ(tune.status, 0) << tune.output;
+    EXPECT_NE(tune.output.find("1 layer(s) tuned"), std::string::npos) << tune.output;
+    EXPECT_NE(tune.output.find("conv_same"), std::string::npos) << tune.output;
+    EXPECT_EQ(tune.output.find("conv_pad1"), std::string::npos) << tune.output;
+    Result bench = sh(convc() + " bench " + seed_spec() + " -l conv_valid -l conv_same --threads 1 --vs none -o '" +
+                      dir_.string() + "' --db '" + db.string() + "'");
+    ASSERT_EQ(bench.status, 0) << bench.output;
+    std::string csv = read(dir_ / "results.csv");
+    EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3) << csv;  // the header and the two layers
+    EXPECT_LT(csv.find("\nconv_valid,"), csv.find("\nconv_same,")) << csv;  // in the spec's order
+    EXPECT_EQ(csv.find("conv_pad1"), std::string::npos) << csv;
+    for (const char *verb : {" tune ", " bench "}) {
+        Result unknown = sh(convc() + verb + seed_spec() + " --layer conv_pad --db '" + db.string() + "'");
+        EXPECT_EQ(unknown.status, 2) << unknown.output;
+        EXPECT_NE(unknown.output.find("'--layer'"), std::string::npos) << unknown.output;
+        EXPECT_NE(unknown.output.find("did you mean 'conv_pad1'"), std::string::npos) << unknown.output;
+    }
+}
+
 TEST_F(TuneBench, AnInterruptedTuneLeavesAUsableDatabase) {
     fs::path db = dir_ / "tuned.yaml";
     std::string suite = std::string("'") + CONVC_SOURCE_DIR + "/specs/examples/resnet_blocks.yaml'";
