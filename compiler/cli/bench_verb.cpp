@@ -11,6 +11,7 @@
 #include "bench/bench_layer.h"
 #include "bench/bench_report.h"
 #include "bench/fma_peak.h"
+#include "convc_child.h"
 #include "io/atomic_file.h"
 #include "layer_here.h"
 #include "schedule_options.h"
@@ -33,14 +34,6 @@ struct BenchOptions {
     ScheduleOptions schedules;
 };
 
-std::string shell_quoted(const std::string &text) {
-    std::string q = "'";
-    for (char c : text) {
-        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    }
-    return q + "'";
-}
-
 std::vector<int> parse_threads(const std::string &text) {
     std::vector<int> counts;
     std::stringstream s(text);
@@ -57,31 +50,25 @@ std::vector<int> parse_threads(const std::string &text) {
 // Thread pools (Halide's and oneDNN's OpenMP) are sized once per process, so each thread
 // count runs in a child process of its own with the environment set.
 std::vector<BenchRow> run_child(const BenchOptions &o, int threads) {
-    std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-    std::string command = "HL_NUM_THREADS=" + std::to_string(threads) + " OMP_NUM_THREADS=" +
-                          std::to_string(threads) + " " + shell_quoted(self) + " bench " + shell_quoted(o.spec) + " --target " +
-                          shell_quoted(o.target) + " --vs " + shell_quoted(o.versus) + " --rows-only";
+    std::vector<std::string> args = {"bench", o.spec, "--target", o.target, "--vs", o.versus, "--rows-only"};
     if (!o.schedules.database.empty()) {
-        command += " --db " + shell_quoted(o.schedules.database);
+        args.insert(args.end(), {"--db", o.schedules.database});
     }
     if (!o.schedules.schedule.empty()) {
-        command += " --schedule " + shell_quoted(o.schedules.schedule);
+        args.insert(args.end(), {"--schedule", o.schedules.schedule});
     }
     for (const std::string &layer : o.layers) {
-        command += " --layer " + shell_quoted(layer);
+        args.insert(args.end(), {"--layer", layer});
     }
-    FILE *pipe = popen(command.c_str(), "r");
-    std::vector<BenchRow> rows;
-    char buffer[4096];
-    while (pipe && std::fgets(buffer, sizeof buffer, pipe)) {
-        std::string line(buffer);
-        if (!line.empty() && line.back() == '\n') {
-            line.pop_back();
-        }
-        rows.push_back(BenchRow::from_tsv(line));
-    }
-    if (!pipe || pclose(pipe) != 0) {
+    std::optional<std::string> output = run_convc_child(
+        args, {"HL_NUM_THREADS=" + std::to_string(threads), "OMP_NUM_THREADS=" + std::to_string(threads)});
+    if (!output) {
         throw std::runtime_error("the benchmark at " + std::to_string(threads) + " thread(s) failed");
+    }
+    std::vector<BenchRow> rows;
+    std::istringstream lines(*output);
+    for (std::string line; std::getline(lines, line);) {
+        rows.push_back(BenchRow::from_tsv(line));
     }
     return rows;
 }
