@@ -16,6 +16,7 @@ struct GenerateOptions {
     std::string spec;
     std::string target = "host";
     std::string out_dir;
+    int jobs = 0;
     ScheduleOptions schedules;
 };
 
@@ -26,7 +27,7 @@ int generate(const GenerateOptions &options) {
     std::string spec_name = std::filesystem::path(options.spec).filename().string();
     ScheduleDatabase database = options.schedules.load_database();
     ScheduleSelector selector(&database, options.schedules.schedule);
-    BundleReport report = write_bundle(module, plan, selector, spec_name, out_dir);
+    BundleReport report = write_bundle(module, plan, selector, spec_name, out_dir, options.jobs);
     std::cout << "convc: module " << module.name << " for " << plan.name << " -> " << out_dir << "\n";
     for (size_t v = 0; v < plan.variants.size(); v++) {
         std::cout << "  " << plan.variants[v].target.to_string() << "\n";
@@ -49,6 +50,8 @@ void add_generate_verb(CLI::App &app, VerbAction &action) {
     verb->add_option("spec", options->spec, "The YAML spec file")->required();
     verb->add_option("--target,-t", options->target, "host, x86, arm, cuda, or Halide target string(s), comma-separated")->capture_default_str();
     verb->add_option("--output,-o", options->out_dir, "Output folder (default: generated/<module>)");
+    verb->add_option("--jobs,-j", options->jobs, "Kernels compiled at once (default: one per core)")
+        ->check(CLI::NonNegativeNumber);
     options->schedules.add_to(*verb);
     verb->callback([&action, options] { action = [options] { return generate(*options); }; });
 }

@@ -50,13 +50,14 @@ std::vector<std::vector<int>> weight_blocks(const std::vector<std::vector<Select
 }  // namespace
 
 BundleReport write_bundle(const ModuleSpec &module, const TargetPlan &plan, const ScheduleSelector &selector,
-                          const std::string &spec_name, const std::string &out_dir) {
+                          const std::string &spec_name, const std::string &out_dir, size_t jobs) {
     StagedDirectory dir(out_dir);
     BundleReport report;
     const std::string &m = module.name;
     std::string origin = "spec " + spec_name + ", target " + plan.name;
 
-    report.schedules = compile_kernel_library(module, plan, selector, dir.path_of("lib" + m + ".a"), dir.staging_dir());
+    report.schedules = compile_kernel_library(module, plan, selector, dir.path_of("lib" + m + ".a"), dir.staging_dir(),
+                                               jobs);
     write_text(dir, m + ".h", wrapper_header(module, origin));
     write_text(dir, m + ".cpp", wrapper_source(module, plan, weight_blocks(report.schedules), origin));
     write_text(dir, "HalideRuntime.h", read_text(std::string(CONVC_HALIDE_INCLUDE_DIR) + "/HalideRuntime.h"));

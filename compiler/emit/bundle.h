@@ -22,8 +22,10 @@ struct BundleReport {
     std::vector<std::vector<SelectedSchedule>> schedules;  // [variant][layer]
 };
 
-// Writes the bundle atomically: either every file appears in `out_dir`, or none does.
+// Writes the bundle atomically: either every file appears in `out_dir`, or none does. The
+// kernels compile on up to `jobs` threads (0: one per core); the files are the same whatever
+// `jobs` is.
 BundleReport write_bundle(const ModuleSpec &module, const TargetPlan &plan, const ScheduleSelector &selector,
-                          const std::string &spec_name, const std::string &out_dir);
+                          const std::string &spec_name, const std::string &out_dir, size_t jobs = 0);
 
 }  // namespace convc

@@ -2,7 +2,9 @@
 
 #include <filesystem>
 
+#include "emit/parallel_jobs.h"
 #include "pipeline/layer_pipeline.h"
+#include "schedules/choose_schedule.h"
 
 namespace convc {
 
@@ -22,45 +24,68 @@ Halide::Target runtime_target(const TargetPlan &plan) {
     return common.without_feature(Halide::Target::NoRuntime);
 }
 
+// One layer of one variant, compiled to an object of its own: linking GPU pipelines into one
+// Halide module would leave them sharing one embedded device-code blob.
+struct KernelObject {
+    LayerPipeline pipeline;
+    Halide::Target target;  // with NoRuntime: the library holds the runtime once
+    ScheduleChoice schedule;
+    std::string name;       // the entry point
+};
+
+// The kernel's object, then its weight-packing pipeline's where the schedule packs weights.
+std::vector<std::string> compile_kernel_object(KernelObject &kernel, const std::string &scratch_dir) {
+    LayerPipeline &lp = kernel.pipeline;
+    std::vector<std::string> objects = {(std::filesystem::path(scratch_dir) / (kernel.name + ".o")).string()};
+    lp.pipeline.compile_to_module(lp.arguments, kernel.name, kernel.target)
+        .compile({{Halide::OutputFileType::object, objects.back()}});
+    if (lp.weight_pack) {
+        objects.push_back((std::filesystem::path(scratch_dir) / (kernel.name + "_pack_weights.o")).string());
+        lp.weight_pack->compile_to_module({lp.pack_input}, kernel.name + "_pack_weights", kernel.target)
+            .compile({{Halide::OutputFileType::object, objects.back()}});
+    }
+    return objects;
+}
+
 }  // namespace
 
 std::vector<std::vector<SelectedSchedule>> compile_kernel_library(const ModuleSpec &module, const TargetPlan &plan,
                                                                   const ScheduleSelector &selector,
                                                                   const std::string &library_path,
-                                                                  const std::string &scratch_dir) {
-    namespace fs = std::filesystem;
-    std::vector<std::string> objects;
+                                                                  const std::string &scratch_dir, size_t jobs) {
+    std::vector<KernelObject> kernels;
     std::vector<std::vector<SelectedSchedule>> schedules;
     for (const KernelVariant &variant : plan.variants) {
-        Halide::Target target = variant.target.with_feature(Halide::Target::NoRuntime);
         schedules.emplace_back();
-        // One object per kernel: linking GPU pipelines into one Halide module would leave
-        // them sharing one embedded device-code blob.
         for (const Layer &layer : module.layers) {
             // Tuned entries are keyed by the target as the user named it, without NoRuntime.
-            SelectedSchedule selected = selector.select(layer, variant.target);
-            LayerPipeline lp = build_layer_pipeline(layer, target, selected.choice);
+            const SelectedSchedule &selected = schedules.back().emplace_back(selector.select(layer, variant.target));
             std::string name =
                 kernel_function_name(module.name, layer) + (variant.suffix.empty() ? "" : "_" + variant.suffix);
-            std::string object = (fs::path(scratch_dir) / (name + ".o")).string();
-            lp.pipeline.compile_to_module(lp.arguments, name, target)
-                .compile({{Halide::OutputFileType::object, object}});
-            objects.push_back(object);
-            if (lp.weight_pack) {
-                std::string pack_object = (fs::path(scratch_dir) / (name + "_pack_weights.o")).string();
-                lp.weight_pack->compile_to_module({lp.pack_input}, name + "_pack_weights", target)
-                    .compile({{Halide::OutputFileType::object, pack_object}});
-                objects.push_back(pack_object);
-            }
-            schedules.back().push_back(selected);
+            Halide::Target target = variant.target.with_feature(Halide::Target::NoRuntime);
+            // Built here, in the module's order: Halide numbers a Func named like an earlier
+            // one, and the numbers reach the object's symbols; built on the compiling threads,
+            // they went to whichever thread came first and the library changed from run to run.
+            kernels.push_back({build_layer_pipeline(layer, target, selected.choice), target, selected.choice, name});
         }
     }
-    std::string runtime = (fs::path(scratch_dir) / (module.name + "_halide_runtime.o")).string();
+    // Halide compiles CPU pipelines on several threads at once (the tuner does); a GPU
+    // pipeline and Halide's autoschedulers are compiled alone, as the tuner compiles them.
+    std::vector<std::vector<std::string>> objects(kernels.size());
+    run_jobs(
+        kernels.size(), jobs,
+        [&](size_t i) { return kernels[i].target.has_gpu_feature() || is_autoscheduler(kernels[i].schedule); },
+        [&](size_t i) { objects[i] = compile_kernel_object(kernels[i], scratch_dir); });
+    std::vector<std::string> in_order;
+    for (const std::vector<std::string> &kernel_objects : objects) {
+        in_order.insert(in_order.end(), kernel_objects.begin(), kernel_objects.end());
+    }
+    std::string runtime = (std::filesystem::path(scratch_dir) / (module.name + "_halide_runtime.o")).string();
     Halide::compile_standalone_runtime(runtime, runtime_target(plan));
-    objects.push_back(runtime);
-    Halide::create_static_library(objects, plan.baseline(), library_path, /*deterministic=*/true);
-    for (const std::string &object : objects) {
-        fs::remove(object);
+    in_order.push_back(runtime);
+    Halide::create_static_library(in_order, plan.baseline(), library_path, /*deterministic=*/true);
+    for (const std::string &object : in_order) {
+        std::filesystem::remove(object);
     }
     return schedules;
 }
