@@ -100,15 +100,17 @@ BenchRow bench_layer(const Layer &layer, const Halide::Target &target, const Sel
     LayerTrial trial = make_layer_trial(layer);
     row.gflop = 2.0 * multiply_accumulates(layer, trial.input) * 1e-9;
 
-    CheckedKernel selected(layer, target, schedule.choice, trial);
+    // The selected schedule and the default, where they differ, compile side by side.
+    std::vector<ScheduleChoice> schedules = {schedule.choice};
+    if (ScheduleChoice fallback = default_schedule(layer, target); !(fallback == schedule.choice)) {
+        schedules.push_back(fallback);
+    }
+    std::vector<std::unique_ptr<CheckedKernel>> kernels = check_together(layer, target, schedules, trial);
+    CheckedKernel &selected = *kernels.front();
     if (!selected.ok()) {
         throw std::runtime_error("layer " + layer.name + ": " + selected.failure());
     }
-    ScheduleChoice fallback = default_schedule(layer, target);
-    std::unique_ptr<CheckedKernel> untuned;
-    if (!(schedule.choice == fallback)) {
-        untuned = std::make_unique<CheckedKernel>(layer, target, fallback, trial);
-    }
+    std::unique_ptr<CheckedKernel> untuned = kernels.size() > 1 ? std::move(kernels.back()) : nullptr;
     std::unique_ptr<OnednnRival> rival;
     if (versus_onednn) {
         std::string why;
