@@ -1,11 +1,10 @@
 // convc generate SPEC: writes the kernel library, headers and C++ wrapper of a module.
-#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <thread>
 
 #include "emit/bundle.h"
+#include "emit/parallel_jobs.h"
 #include "schedule_options.h"
 #include "target/target_name.h"
 #include "verbs.h"
@@ -30,9 +29,8 @@ int generate(const GenerateOptions &options) {
     ScheduleDatabase database = options.schedules.load_database();
     ScheduleSelector selector(&database, options.schedules.schedule);
     // A module for several variants can take a minute to compile: say so before, not after.
-    const unsigned threads = options.jobs > 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
     std::cout << "convc: compiling " << module.layers.size() * plan.variants.size() << " kernel(s) of " << module.name
-              << " for " << plan.name << " on up to " << threads << " thread(s)" << std::endl;
+              << " for " << plan.name << " on up to " << worker_threads(options.jobs) << " thread(s)" << std::endl;
     BundleReport report = write_bundle(module, plan, selector, spec_name, out_dir, options.jobs);
     std::cout << "convc: module " << module.name << " for " << plan.name << " -> " << out_dir << "\n";
     for (size_t v = 0; v < plan.variants.size(); v++) {

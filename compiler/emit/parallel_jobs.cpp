@@ -26,9 +26,7 @@ void run_jobs(size_t count, size_t workers, const std::function<bool(size_t)> &a
             shared.push_back(i);
         }
     }
-    if (workers == 0) {
-        workers = std::max(1u, std::thread::hardware_concurrency());
-    }
+    workers = worker_threads(workers);
     std::atomic<size_t> next{0};
     auto take_jobs = [&] {
         for (size_t k; (k = next++) < shared.size();) {
@@ -48,6 +46,10 @@ void run_jobs(size_t count, size_t workers, const std::function<bool(size_t)> &a
             std::rethrow_exception(error);
         }
     }
+}
+
+size_t worker_threads(size_t workers) {
+    return workers > 0 ? workers : std::max(1u, std::thread::hardware_concurrency());
 }
 
 }  // namespace convc

@@ -12,4 +12,7 @@ namespace convc {
 void run_jobs(size_t count, size_t workers, const std::function<bool(size_t)> &alone,
               const std::function<void(size_t)> &job);
 
+// The threads run_jobs starts for `workers`: as many, or one per core for 0.
+size_t worker_threads(size_t workers);
+
 }  // namespace convc
