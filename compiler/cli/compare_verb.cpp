@@ -5,11 +5,10 @@
 #include <iostream>
 #include <memory>
 
-#include "layer_here.h"
+#include "layer_timing_options.h"
 #include "schedule_options.h"
 #include "schedule_variant.h"
 #include "schedules/choose_schedule.h"
-#include "spec/spec_error.h"
 #include "tune/measure_schedule.h"
 #include "verbs.h"
 
@@ -18,12 +17,8 @@ namespace convc {
 namespace {
 
 struct CompareOptions {
-    std::string spec;
-    std::string layer;
-    std::string target = "host";
+    LayerTimingOptions timing;
     std::vector<std::string> variants;
-    int rounds = 2;
-    double seconds = 0.3;
     ScheduleOptions schedules;
 };
 
@@ -34,12 +29,7 @@ void print_row(const std::string &round, const std::string &label, const Schedul
 }
 
 int compare(const CompareOptions &options) {
-    if (options.rounds < 1 || !(options.seconds > 0)) {
-        throw SpecError({"", 0, 0}, options.rounds < 1 ? "--rounds" : "--seconds", "must be positive");
-    }
-    ModuleSpec module = load_spec(options.spec);
-    const Layer &layer = find_layer(module, options.layer);
-    Halide::Target target = runnable_target(options.target);
+    const auto [layer, target] = load_layer_to_time(options.timing);
     std::vector<std::string> labels = {"default"};
     std::vector<ScheduleChoice> schedules = {default_schedule(layer, target)};
     ScheduleDatabase database = options.schedules.load_database();
@@ -56,11 +46,12 @@ int compare(const CompareOptions &options) {
 
     int threads = kernel_thread_count();
     std::printf("convc compare: %s on %s, %d round(s) of %.2f s per timing; GFLOP/s at %d thread(s) and at 1\n",
-                layer.name.c_str(), target.to_string().c_str(), options.rounds, options.seconds, threads);
+                layer.name.c_str(), target.to_string().c_str(), options.timing.rounds, options.timing.seconds,
+                threads);
     std::printf("%-6s %-18s %9s %9s  %s\n", "round", "candidate", (std::to_string(threads) + " thr").c_str(),
                 "1 thr", "schedule");
     std::vector<Contender> timed = time_in_turns(
-        layer, target, schedules, make_layer_trial(layer), options.rounds, options.seconds,
+        layer, target, schedules, make_layer_trial(layer), options.timing.rounds, options.timing.seconds,
         [&](int round, size_t i, const Contender &c, const Measurement &m) {
             print_row(std::to_string(round), labels[i], c.choice, m.gflops, m.one_thread_gflops);
         });
@@ -89,15 +80,10 @@ void add_compare_verb(CLI::App &app, VerbAction &action) {
     auto options = std::make_shared<CompareOptions>();
     CLI::App *verb = app.add_subcommand(
         "compare", "Time schedules of one layer side by side on this machine: default, tuned entry, variants");
-    verb->add_option("spec", options->spec, "The YAML spec file")->required();
-    verb->add_option("--layer,-l", options->layer, "Name of the layer")->required();
+    options->timing.add_to(*verb, "candidate");
     verb->add_option("--variant,-v", options->variants,
                      "Parameters over the default, e.g. x_pixels=4,k_vectors=4 (family=F starts from F's default); "
                      "repeatable");
-    verb->add_option("--rounds", options->rounds, "Turns each candidate is timed")->capture_default_str();
-    verb->add_option("--seconds", options->seconds, "Minimum time of each timing")->capture_default_str();
-    verb->add_option("--target,-t", options->target, "Halide target string this machine runs, or host")
-        ->capture_default_str();
     verb->add_option("--db", options->schedules.database,
                      "Tuned-schedule database (default: $CONVC_SCHEDULE_DB or convc's schedules/db/tuned.yaml)");
     verb->callback([&action, options] { action = [options] { return compare(*options); }; });

@@ -5,9 +5,8 @@
 #include <cstdio>
 #include <memory>
 
-#include "layer_here.h"
+#include "layer_timing_options.h"
 #include "schedule_variant.h"
-#include "spec/spec_error.h"
 #include "tune/measure_schedule.h"
 #include "verbs.h"
 
@@ -16,27 +15,18 @@ namespace convc {
 namespace {
 
 struct TimeSchedulesOptions {
-    std::string spec;
-    std::string layer;
-    std::string target = "host";
+    LayerTimingOptions timing;
     std::vector<std::string> schedules;
-    int rounds = 2;
-    double seconds = 0.2;
 };
 
 int time_schedules(const TimeSchedulesOptions &options) {
-    if (options.rounds < 1 || !(options.seconds > 0)) {
-        throw SpecError({"", 0, 0}, options.rounds < 1 ? "--rounds" : "--seconds", "must be positive");
-    }
-    ModuleSpec module = load_spec(options.spec);
-    const Layer &layer = find_layer(module, options.layer);
-    Halide::Target target = runnable_target(options.target);
+    const auto [layer, target] = load_layer_to_time(options.timing);
     std::vector<ScheduleChoice> schedules;
     for (const std::string &text : options.schedules) {
         schedules.push_back(parse_variant(text, layer, target, "--schedule"));
     }
     std::vector<Contender> timed =
-        time_in_turns(layer, target, schedules, make_layer_trial(layer), options.rounds, options.seconds);
+        time_in_turns(layer, target, schedules, make_layer_trial(layer), options.timing.rounds, options.timing.seconds);
     for (size_t i = 0; i < timed.size(); i++) {
         if (timed[i].kernel->ok()) {
             std::printf("timed %zu %.3f %.3f\n", i, timed[i].gflops, timed[i].one_thread_gflops);
@@ -53,12 +43,9 @@ void add_time_schedules_verb(CLI::App &app, VerbAction &action) {
     auto options = std::make_shared<TimeSchedulesOptions>();
     CLI::App *verb = app.add_subcommand("time-schedules", "Time given schedules of one layer (used by tune)");
     verb->group("");  // hidden from --help: convc runs it, users run compare
-    verb->add_option("spec", options->spec, "The YAML spec file")->required();
-    verb->add_option("--layer,-l", options->layer, "Name of the layer")->required();
+    options->timing.seconds = 0.2;
+    options->timing.add_to(*verb, "schedule");
     verb->add_option("--schedule,-s", options->schedules, "family=F,name=value,...; repeatable")->required();
-    verb->add_option("--rounds", options->rounds, "Turns each schedule is timed");
-    verb->add_option("--seconds", options->seconds, "Minimum time of each timing");
-    verb->add_option("--target,-t", options->target, "Halide target string this machine runs, or host");
     verb->callback([&action, options] { action = [options] { return time_schedules(*options); }; });
 }
 

@@ -130,6 +130,21 @@ TEST_F(TuneBench, BadBudgetAndThreadsAreRefused) {
     EXPECT_NE(threads.output.find("'--threads'"), std::string::npos) << threads.output;
 }
 
+// compare and time-schedules share these checks (cli/layer_timing_options.cpp); each is made
+// before the spec is read.
+TEST_F(TuneBench, TimingVerbsRefuseRoundsAndSecondsThatAreNotPositive) {
+    for (auto [verb, schedules] : {std::pair{"compare", ""}, std::pair{"time-schedules", " -s x_vectors=1"}}) {
+        for (auto [option, value] : {std::pair{"--rounds", "0"}, std::pair{"--seconds", "0"},
+                                     std::pair{"--seconds", "-1"}}) {
+            Result r = sh(convc() + " " + verb + " " + seed_spec() + " --layer conv_pad1 " + option + " " + value +
+                          schedules);
+            EXPECT_EQ(r.status, 2) << verb << " " << option << " " << value << ":\n" << r.output;
+            EXPECT_NE(r.output.find(std::string("'") + option + "'"), std::string::npos) << r.output;
+            EXPECT_NE(r.output.find("must be positive"), std::string::npos) << r.output;
+        }
+    }
+}
+
 // Side by side: the default first, then each variant, every one timed once per round.
 TEST_F(TuneBench, CompareTimesTheDefaultAndVariantsInTurns) {
     Result r = sh(convc() + " compare " + seed_spec() +
